@@ -1,0 +1,96 @@
+"""Training and evaluation speed of the project's paths against plain references.
+
+Same process, model, reviews and max length for both sides of each pair:
+- training samples/s: ``sentiment.train.fine_tune`` (Trainer, mixed precision where
+  the CPU has it, batches grouped by length and padded per batch) against a plain
+  loop like the report's (fp32, every batch padded to max length, random order);
+- evaluation reviews/s: ``sentiment.evaluate.predict_proba`` against
+  ``transformers.pipeline("text-classification")`` with its defaults (truncation
+  switched on, as reviews over 512 tokens fail otherwise).
+
+    python benchmarks/pipeline_speed.py [--train-reviews 256 --eval-reviews 400]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import torch  # noqa: E402
+from transformers import pipeline  # noqa: E402
+
+from sentiment.data import load_reviews, sample  # noqa: E402
+from sentiment.devices import resolve_precision  # noqa: E402
+from sentiment.evaluate import predict_proba  # noqa: E402
+from sentiment.model import load_classifier, load_tokenizer  # noqa: E402
+from sentiment.train import TrainConfig, fine_tune  # noqa: E402
+
+
+def plain_training_loop(model_name, reviews, max_length, batch_size, lr) -> float:
+    """The report's loop, with its once-per-epoch ``optimizer.step()`` bug fixed. Returns samples/s."""
+    tokenizer = load_tokenizer(model_name)
+    model = load_classifier(model_name).train()
+    encoded = tokenizer(reviews["review"].tolist(), padding="max_length", truncation=True,
+                        max_length=max_length, return_tensors="pt")
+    labels = torch.tensor(reviews["label"].to_numpy())
+    dataset = torch.utils.data.TensorDataset(encoded["input_ids"], encoded["attention_mask"], labels)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    start = time.perf_counter()
+    for input_ids, attention_mask, y in loader:
+        optimizer.zero_grad()
+        loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=y).loss
+        loss.backward()
+        optimizer.step()
+    return len(reviews) / (time.perf_counter() - start)
+
+
+def project_training(model_name, reviews, max_length, batch_size, lr) -> tuple[float, str]:
+    config = TrainConfig(model=model_name, max_length=max_length, batch_size=batch_size, learning_rate=lr,
+                         device="cpu", eval_every=10**6, progress=False)
+    with tempfile.TemporaryDirectory() as work:
+        result = fine_tune(reviews, reviews.head(8), config, work)
+    return result.timings["training_samples_per_s"], result.precision
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="minilm")
+    parser.add_argument("--train-reviews", type=int, default=256)
+    parser.add_argument("--eval-reviews", type=int, default=400)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    train = sample(load_reviews("train"), args.train_reviews, args.seed)
+    test = sample(load_reviews("test"), args.eval_reviews, args.seed)
+    print(f"model {args.model}, max length {args.max_length}, {torch.get_num_threads()} threads, "
+          f"{len(train)} training and {len(test)} evaluation reviews")
+
+    plain = plain_training_loop(args.model, train, args.max_length, args.batch_size, 5e-5)
+    ours, precision = project_training(args.model, train, args.max_length, args.batch_size, 5e-5)
+    print(f"training   plain loop (fp32, padded to {args.max_length}): {plain:6.2f} samples/s")
+    print(f"training   sentiment.train ({precision}, grouped by length): {ours:6.2f} samples/s"
+          f"   speed-up {ours / plain:.2f}x")
+
+    tokenizer, model = load_tokenizer(args.model), load_classifier(args.model).eval()
+    texts = test["review"].tolist()
+    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu")
+    start = time.perf_counter()
+    classify(texts, truncation=True, max_length=args.max_length)
+    reference = len(texts) / (time.perf_counter() - start)
+    eval_precision = resolve_precision("cpu")
+    start = time.perf_counter()
+    predict_proba(model, tokenizer, texts, args.max_length, "cpu", eval_precision, batch_size=32)
+    ours = len(texts) / (time.perf_counter() - start)
+    print(f"evaluation transformers.pipeline (defaults):            {reference:6.2f} reviews/s")
+    print(f"evaluation sentiment.evaluate ({eval_precision}, sorted by length): {ours:6.2f} reviews/s"
+          f"   speed-up {ours / reference:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

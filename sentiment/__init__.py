@@ -1,0 +1,1 @@
+"""Fine-tuning BERT-family classifiers on movie reviews: data, training, evaluation, reports."""

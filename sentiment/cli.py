@@ -1,0 +1,231 @@
+"""``python -m sentiment``: train, evaluate, predict, experiment, baseline, table."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from .data import DataError, hold_out, load_reviews, official_split, report_split, sample, without_report_reviews
+from .devices import DEVICES, PRECISIONS, DeviceError
+from .model import DEFAULT_BASE
+from .tokenization import DEFAULT_MAX_LENGTH
+from .train import TrainConfig
+
+# The report's three set-ups: (reviews drawn from all 50k, training device).
+FLOWS = {
+    "flow1": (10_000, "cpu"),
+    "flow2": (10_000, "accelerator"),
+    "flow3": (50_000, "accelerator"),
+}
+
+
+def _training_options() -> argparse.ArgumentParser:
+    shared = argparse.ArgumentParser(add_help=False)
+    defaults = TrainConfig()
+    g = shared.add_argument_group("training")
+    g.add_argument("--model", default=DEFAULT_BASE,
+                   help="base checkpoint: path or Hub id (default: the embedded all-MiniLM-L6-v2)")
+    g.add_argument("--output", help="run folder (default: runs/NAME)")
+    g.add_argument("--epochs", type=float, default=defaults.epochs)
+    g.add_argument("--lr", type=float, default=defaults.learning_rate)
+    g.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    g.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
+    g.add_argument("--warmup", type=float, default=defaults.warmup, help="fraction of steps")
+    g.add_argument("--device", choices=DEVICES, default="auto", help="training device")
+    g.add_argument("--precision", choices=PRECISIONS, default="auto", help="training precision")
+    g.add_argument("--eval-device", choices=DEVICES, default="cpu", help="evaluation device (report: CPU)")
+    g.add_argument("--eval-precision", choices=PRECISIONS, default="auto")
+    g.add_argument("--seed", type=int, default=defaults.seed)
+    g.add_argument("--val-size", type=float, default=500,
+                   help="held-out part of the training data for choosing the best step: a count or a fraction")
+    g.add_argument("--eval-every", type=int, default=defaults.eval_every, help="steps between validations")
+    g.add_argument("--test-limit", type=int, help="evaluate on a random sample of this many test reviews")
+    g.add_argument("--save-dtype", choices=["fp32", "fp16"], default="fp32")
+    g.add_argument("--slim-predictions", action="store_true",
+                   help="leave the review text out of predictions.csv.gz")
+    g.add_argument("--resume", action="store_true", help="continue from the run folder's last saved step")
+    g.add_argument("--no-progress", action="store_true")
+    return shared
+
+
+def _config(args, device: str | None = None) -> TrainConfig:
+    return TrainConfig(model=args.model, max_length=args.max_length, epochs=args.epochs,
+                       learning_rate=args.lr, batch_size=args.batch_size, warmup=args.warmup,
+                       device=device or args.device, precision=args.precision, seed=args.seed,
+                       eval_every=args.eval_every, progress=not args.no_progress)
+
+
+def _run(args, name: str, train, test, protocol: str, device: str | None = None):
+    from .pipeline import run
+
+    val_size = int(args.val_size) if args.val_size >= 1 else args.val_size
+    train, validation = hold_out(train, val_size, args.seed)
+    test = sample(test, args.test_limit, args.seed)
+    return run(train, validation, test, _config(args, device), args.output or f"runs/{name}",
+               protocol=protocol, eval_device=args.eval_device, eval_precision=args.eval_precision,
+               save_dtype=args.save_dtype, review_text_in_predictions=not args.slim_predictions,
+               resume=args.resume)
+
+
+def cmd_train(args):
+    if args.data == "official":
+        train, test = official_split(args.size, args.seed)
+        protocol = "official IMDB train/test split" + (f", {args.size:,} training reviews drawn" if args.size else "")
+    elif args.data == "report":
+        train, test = report_split(args.size or 50_000, args.seed)
+        protocol = f"report split: {args.size or 50_000:,} of all 50k reviews, stratified 80/20, seed {args.seed}"
+    else:
+        reviews = load_reviews(args.data)
+        if args.test:
+            train, test = without_report_reviews(reviews), load_reviews(args.test)
+        else:
+            train, test = hold_out(reviews, 0.2, args.seed)
+            train = without_report_reviews(train)
+        train = sample(train, args.size, args.seed)
+        protocol = f"{args.data} ({args.test or 'stratified 80/20 split'})"
+    _run(args, args.name or Path(str(args.data)).stem, train, test, protocol)
+
+
+def cmd_experiment(args):
+    from .devices import accelerator_or_cpu
+
+    size, device = FLOWS[args.flow]
+    if device == "accelerator":
+        device = accelerator_or_cpu()
+    train, test = report_split(size, args.seed)
+    protocol = f"{args.flow}: {size:,} of all 50k reviews, stratified 80/20, seed {args.seed}"
+    _run(args, args.flow, train, test, protocol, device=device)
+
+
+def _load_predictor(args):
+    from .predictor import Predictor
+
+    return Predictor.from_pretrained(args.checkpoint, device=args.device, precision=args.precision)
+
+
+def cmd_evaluate(args):
+    from .evaluate import evaluate
+
+    reviews = sample(load_reviews(args.data), args.limit, args.seed)
+    predictor = _load_predictor(args)
+    metrics, predictions, timings = evaluate(
+        predictor.model, predictor.tokenizer, reviews, predictor.max_length, predictor.device,
+        predictor.precision, args.batch_size, progress=not args.json)
+    if args.predictions:
+        predictions.to_csv(args.predictions, index=False)
+    if args.json:
+        print(json.dumps({**metrics, **timings, "device": predictor.device,
+                          "mixed_precision": predictor.precision}))
+        return
+    print(f"{metrics['n']:,} reviews from {args.data}, {predictor.device}/{predictor.precision}, "
+          f"{timings['evaluation_s']:.1f} s ({timings['evaluation_reviews_per_s']:.1f} reviews/s)")
+    for key in ("accuracy", "precision", "recall", "f1"):
+        print(f"{key:>10}: {metrics[key]:.4f}")
+    (tn, fp), (fn, tp) = metrics["confusion_matrix"]
+    print(f"confusion matrix (rows true, columns predicted; negative, positive):\n"
+          f"  [[{tn:6d} {fp:6d}]\n   [{fn:6d} {tp:6d}]]")
+
+
+def cmd_predict(args):
+    if bool(args.text) == bool(args.csv):
+        raise DataError("give either review text or --csv FILE (one of them)")
+    texts = load_reviews(args.csv, require_labels=False)["review"].tolist() if args.csv else args.text
+    predictions = _load_predictor(args).predict(texts, args.batch_size)
+    if args.json:
+        print(json.dumps(predictions))
+        return
+    for text, p in zip(texts, predictions):
+        snippet = " ".join(text.split())[:70]
+        print(f"{p['label']:>8}  p_positive={p['p_positive']:.4f}  {snippet}")
+
+
+def cmd_baseline(args):
+    from .baseline import run_baseline
+
+    if args.data == "report":
+        train, test = report_split(args.size or 50_000, args.seed)
+    else:
+        train, test = official_split(args.size, args.seed)
+    run_baseline(train, test, args.output)
+
+
+def cmd_table(args):
+    from .report import markdown_table, read_report
+
+    print(markdown_table({Path(d).name: read_report(d) for d in args.runs}))
+
+
+def cmd_card(args):
+    from .model_card import write_model_card
+
+    for run in args.runs:
+        print(write_model_card(run))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sentiment", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    training = _training_options()
+
+    p = sub.add_parser("train", parents=[training], help="fine-tune, evaluate and save a classifier")
+    p.add_argument("--data", default="official",
+                   help="official (25k/25k split), report (N of all 50k, 80/20), or a CSV / aclImdb folder")
+    p.add_argument("--size", type=int, help="official/FILE: training reviews; report: reviews drawn in all")
+    p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
+    p.add_argument("--name", help="run name (default: from --data)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("experiment", parents=[training], help="the report's set-ups, evaluated on the CPU")
+    p.add_argument("flow", choices=sorted(FLOWS))
+    p.set_defaults(func=cmd_experiment)
+
+    checkpoint = argparse.ArgumentParser(add_help=False)
+    checkpoint.add_argument("--checkpoint", required=True, help="checkpoint folder or Hub id")
+    checkpoint.add_argument("--device", choices=DEVICES, default="cpu")
+    checkpoint.add_argument("--precision", choices=PRECISIONS, default="auto")
+    checkpoint.add_argument("--batch-size", type=int, default=32)
+    checkpoint.add_argument("--json", action="store_true", help="print one JSON value")
+
+    p = sub.add_parser("evaluate", parents=[checkpoint], help="metrics of a checkpoint on labelled reviews")
+    p.add_argument("--data", default="test", help="test, train, all, or a CSV / aclImdb folder")
+    p.add_argument("--limit", type=int, help="a random sample of this many reviews")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--predictions", help="write the predictions table to this CSV")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("predict", parents=[checkpoint], help="classify text or a CSV with a review column")
+    p.add_argument("text", nargs="*")
+    p.add_argument("--csv")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("baseline", help="TF-IDF + logistic regression on the same split")
+    p.add_argument("--data", choices=["official", "report"], default="official")
+    p.add_argument("--size", type=int)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--output", default="runs/baseline")
+    p.set_defaults(func=cmd_baseline)
+
+    p = sub.add_parser("card", help="(re)write the model card README.md of run folders from their report.json")
+    p.add_argument("runs", nargs="+")
+    p.set_defaults(func=cmd_card)
+
+    p = sub.add_parser("table", help="print run folders' reports side by side")
+    p.add_argument("runs", nargs="+")
+    p.set_defaults(func=cmd_table)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*TRANSFORMERS_CACHE.*")
+    try:
+        args.func(args)
+    except (DataError, DeviceError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; a training run continues from its last saved step with --resume", file=sys.stderr)
+        return 130
+    return 0

