@@ -52,7 +52,7 @@ fine-tuned from [{base}](https://huggingface.co/{base}) on IMDB reviews
 
 ```python
 from transformers import pipeline
-classify = pipeline("text-classification", model="{name}")
+classify = pipeline("text-classification", model="checkpoints/{name}")  # or its Hub repo id
 classify("A technical marvel, but the script cannot be taken seriously.")
 ```
 

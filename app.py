@@ -1,0 +1,144 @@
+"""Why does BERT get this review wrong? A Gradio app: classify, explain, study the mistakes.
+
+    python app.py            # http://127.0.0.1:7860 ; GRADIO_SERVER_NAME=0.0.0.0 to serve others
+
+One section per tab below; the work behind each lives in ``webapp/<tab>.py``.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from webapp import classify, contrast, examples, explain_view, mistakes, model_info, models  # noqa: E402
+from webapp.errors import user_errors  # noqa: E402
+
+INTRO = """# Why does BERT get this review wrong?
+A BERT-family classifier fine-tuned on 25,000 IMDB reviews. Paste a review to see
+its verdict, which words pushed it there, and where models like it go wrong:
+irony, contrasts that end badly, praise phrased through negations."""
+
+# Explanations cost about a second of CPU each; more at once would only queue inside torch.
+EXPLAIN_CONCURRENCY = 2
+
+
+def build_demo() -> gr.Blocks:
+    checkpoints = models.available_checkpoints()
+    example_texts = examples.all_examples()
+    with gr.Blocks(title="Why does BERT get this review wrong?") as demo:
+        gr.Markdown(INTRO)
+        checkpoint = gr.Dropdown(choices=[(models.display_name(c), c) for c in checkpoints],
+                                 value=checkpoints[0] if checkpoints else None, label="Checkpoint")
+
+        # ---- 1. Classify ------------------------------------------------------------------
+        with gr.Tab("Classify"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    review = gr.Textbox(label="Review", lines=8, max_length=classify.MAX_REVIEW_CHARS,
+                                        placeholder="Paste a movie review")
+                    classify_button = gr.Button("Classify", variant="primary")
+                with gr.Column(scale=2):
+                    label = gr.Label(label="Prediction", num_top_classes=2)
+                    length = gr.Markdown()
+            gr.Examples([[text] for _, text in example_texts], inputs=[review], label="Examples",
+                        example_labels=[name for name, _ in example_texts], cache_examples=False)
+            with gr.Accordion(f"A CSV of reviews (a 'review' column, up to {classify.MAX_CSV_ROWS:,} rows)",
+                              open=False):
+                csv_in = gr.File(label="CSV file", file_types=[".csv"])
+                csv_button = gr.Button("Classify the file")
+                csv_out = gr.File(label="Predictions")
+                csv_note = gr.Markdown()
+            classify_button.click(user_errors(classify.classify_for_app), [checkpoint, review], [label, length],
+                                  api_name="classify")
+            csv_button.click(user_errors(classify.classify_csv_for_app), [checkpoint, csv_in], [csv_out, csv_note],
+                             api_name="classify_csv")
+
+        # ---- 2. Explain -------------------------------------------------------------------
+        with gr.Tab("Explain"):
+            with gr.Row():
+                method = gr.Radio([("integrated gradients", "ig"), ("occlusion", "occlusion")], value="ig",
+                                  label="Method")
+                n_steps = gr.Slider(4, 64, value=explain_view.DEFAULT_STEPS, step=4,
+                                    label="Integration steps (more: slower, more exact)")
+                explain_button = gr.Button("Explain", variant="primary")
+            gr.Markdown("Explains the review in the **Classify** tab. Red words pushed the prediction "
+                        "**toward positive**, purple ones **toward negative**; the stronger the colour, the "
+                        "stronger the push.")
+            verdict = gr.Markdown()
+            highlighted = gr.HighlightedText(label="Attribution per word", show_legend=True,
+                                             combine_adjacent=False)
+            with gr.Row():
+                top_words = gr.Dataframe(label="Strongest words", interactive=False)
+                trust = gr.Markdown()
+            explain_button.click(user_errors(explain_view.explain_for_app), [checkpoint, review, method, n_steps],
+                                 [verdict, highlighted, top_words, trust], api_name="explain",
+                                 concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
+
+        # ---- 3. Mistakes ------------------------------------------------------------------
+        with gr.Tab("Mistakes"):
+            gr.Markdown(mistakes.INTRO)
+            pinned = gr.Dataframe(value=mistakes.pinned_table, label="The report's four misread reviews",
+                                  interactive=False, wrap=True)
+            with gr.Row():
+                comparison = gr.Radio(list(mistakes.COMPARISONS), value="all", label="Which mistakes")
+                min_confidence = gr.Slider(0.5, 1.0, value=0.5, step=0.05,
+                                           label="Only where the wrong model was at least this sure")
+            counts = gr.Markdown()
+            mistake_table = gr.Dataframe(label="Misclassified test reviews (select one)", interactive=False,
+                                         max_height=400)
+            review_id = gr.Textbox(label="Review id", placeholder="e.g. test/neg/8977_4")
+            show_button = gr.Button("Show and explain with both checkpoints")
+            shown = gr.Markdown()
+            with gr.Row():
+                small_view = gr.HighlightedText(label="Small checkpoint", show_legend=True)
+                large_view = gr.HighlightedText(label="Large checkpoint", show_legend=True)
+            for control in (comparison, min_confidence):
+                control.change(mistakes.filter_mistakes, [comparison, min_confidence],
+                               [mistake_table, counts], api_name=False)
+            demo.load(mistakes.filter_mistakes, [comparison, min_confidence], [mistake_table, counts],
+                      api_name="mistakes")
+            mistake_table.select(mistakes.id_from_selection, None, review_id, api_name=False)
+            pinned.select(mistakes.id_from_selection, None, review_id, api_name=False)
+            show_button.click(user_errors(mistakes.show_review), [review_id], [shown, small_view, large_view],
+                              api_name="show_mistake", concurrency_limit=EXPLAIN_CONCURRENCY,
+                              concurrency_id="explain")
+
+        # ---- 4. Contrast ------------------------------------------------------------------
+        with gr.Tab("Contrast"):
+            gr.Markdown("Edit a copy of the review (drop a *but* clause, a *not*) and compare.")
+            with gr.Row():
+                original = gr.Textbox(label="Review", lines=6)
+                edited = gr.Textbox(label="Edited copy", lines=6)
+            copy_button = gr.Button("Copy the review from the Classify tab")
+            compare_button = gr.Button("Compare", variant="primary")
+            with gr.Row():
+                original_label = gr.Label(label="Review", num_top_classes=2)
+                edited_label = gr.Label(label="Edited copy", num_top_classes=2)
+            with gr.Row():
+                original_view = gr.HighlightedText(label="Review", show_legend=True)
+                edited_view = gr.HighlightedText(label="Edited copy", show_legend=True)
+            moved = gr.Dataframe(label="Words whose scores moved most", interactive=False)
+            copy_button.click(lambda text: (text, text), [review], [original, edited], api_name=False)
+            compare_button.click(user_errors(contrast.compare_for_app), [checkpoint, original, edited],
+                                 [original_label, edited_label, original_view, edited_view, moved],
+                                 api_name="contrast", concurrency_limit=EXPLAIN_CONCURRENCY,
+                                 concurrency_id="explain")
+
+        # ---- 5. Model ---------------------------------------------------------------------
+        with gr.Tab("Model"):
+            summary = gr.Dataframe(value=model_info.summary, label="Checkpoints and the TF-IDF baseline on the "
+                                   "IMDB test set", interactive=False, wrap=True)
+            details = gr.Markdown()
+            with gr.Row():
+                confusion = gr.Dataframe(label="Confusion matrix", interactive=False)
+                curve = gr.LinePlot(x="step", y="value", color="series", label="Training curve")
+            checkpoint.change(model_info.details, [checkpoint], [details, confusion, curve], api_name=False)
+            demo.load(model_info.details, [checkpoint], [details, confusion, curve], api_name="model")
+    demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+if __name__ == "__main__":
+    build_demo().launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
