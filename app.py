@@ -36,7 +36,7 @@ def build_demo() -> gr.Blocks:
         with gr.Tab("Classify"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    review = gr.Textbox(label="Review", lines=8, max_length=classify.MAX_REVIEW_CHARS,
+                    review = gr.Textbox(label="Review", lines=8,
                                         placeholder="Paste a movie review")
                     classify_button = gr.Button("Classify", variant="primary")
                 with gr.Column(scale=2):
@@ -57,22 +57,25 @@ def build_demo() -> gr.Blocks:
 
         # ---- 2. Explain -------------------------------------------------------------------
         with gr.Tab("Explain"):
+            explain_review = gr.Textbox(label="Review to explain (follows the Classify tab)", lines=5)
             with gr.Row():
                 method = gr.Radio([("integrated gradients", "ig"), ("occlusion", "occlusion")], value="ig",
                                   label="Method")
-                n_steps = gr.Slider(4, 64, value=explain_view.DEFAULT_STEPS, step=4,
-                                    label="Integration steps (more: slower, more exact)")
-                explain_button = gr.Button("Explain", variant="primary")
-            gr.Markdown("Explains the review in the **Classify** tab. Red words pushed the prediction "
-                        "**toward positive**, purple ones **toward negative**; the stronger the colour, the "
-                        "stronger the push.")
+                n_steps = gr.Slider(0, 64, value=explain_view.AUTO_STEPS, step=4,
+                                    label="Integration steps (0 = automatic: 16, raised until the check passes)")
+                check_occlusion = gr.Checkbox(label="Also measure agreement with occlusion (slower)")
+            explain_button = gr.Button("Explain", variant="primary")
+            gr.Markdown("Red words pushed the prediction **toward positive**, purple ones **toward negative**; "
+                        "the stronger the colour, the stronger the push.")
             verdict = gr.Markdown()
             highlighted = gr.HighlightedText(label="Attribution per word", show_legend=True,
-                                             combine_adjacent=False)
+                                             combine_adjacent=False, elem_id="attributions")
             with gr.Row():
                 top_words = gr.Dataframe(label="Strongest words", interactive=False)
                 trust = gr.Markdown()
-            explain_button.click(user_errors(explain_view.explain_for_app), [checkpoint, review, method, n_steps],
+            review.change(lambda text: text, [review], [explain_review], api_name=False)
+            explain_button.click(user_errors(explain_view.explain_for_app),
+                                 [checkpoint, explain_review, method, n_steps, check_occlusion],
                                  [verdict, highlighted, top_words, trust], api_name="explain",
                                  concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
 

@@ -1,0 +1,27 @@
+"""Word attributions for the sentiment classifier: which words pushed a review
+toward positive or negative, how much, and how far to trust that.
+
+    from explain import Explainer
+    explainer = Explainer.from_pretrained("checkpoints/minilm-imdb-25k")
+    e = explainer.explain(text)            # method="ig" | "occlusion", target=None | "positive" | "negative"
+    e.label, e.p_positive, e.target        # prediction and the class explained
+    e.words                                # [Word(word, start, end, score)], spans of the text as pasted
+    e.relative_delta, e.steps_note         # completeness error relative to |f(x) - f(baseline)|
+    e.dropped                              # DroppedSpan of a long review's unread middle, or None
+
+- Integrated gradients (Captum ``LayerIntegratedGradients`` on the word
+  embeddings, Gauss-Legendre steps in one batch) of the logit margin
+  ``logit[target] - logit[other]``, against an all-[PAD] baseline that keeps
+  [CLS], [SEP], positions and token types; steps are raised when the
+  completeness check fails.
+- ``explain.occlusion``: word deletion scores and their rank agreement with IG
+  (``Explainer.agreement``).
+- ``explain.faithfulness``: ERASER comprehensiveness and sufficiency, per review
+  and, as a command, over the misclassified test reviews.
+- ``explain.render``: Gradio ``HighlightedText`` segments, a top-words table, escaped HTML.
+- ``python -m explain "review text" --checkpoint DIR [--json]``.
+"""
+from .explainer import METHODS, Explainer, Explanation
+from .words import DroppedSpan, Word
+
+__all__ = ["METHODS", "DroppedSpan", "Explainer", "Explanation", "Word"]

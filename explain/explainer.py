@@ -1,0 +1,156 @@
+"""``Explainer``: a checkpoint that explains reviews, and the ``Explanation`` it returns."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from sentiment.data import LABELS, DataError, strip_line_breaks
+from sentiment.model import checkpoint_max_length
+from sentiment.predictor import load_checkpoint
+from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
+
+from .attribution import MAX_RELATIVE_DELTA, integrated_gradients, pad_baseline
+from .batching import margin
+from .occlusion import occlusion_scores
+from .words import DroppedSpan, Word, dropped_span, merge_word_pieces, word_groups
+
+METHODS = ("ig", "occlusion")
+
+
+@dataclass
+class Explanation:
+    """Which words pushed the prediction toward ``target``, and how far to trust that.
+
+    ``words[i].score`` > 0 pushed toward ``target``. For integrated gradients the
+    scores add up to ``margin_input - margin_baseline`` up to ``convergence_delta``
+    (the completeness check); ``relative_delta`` is that error relative to the
+    difference. Occlusion has no such check (``relative_delta`` is None).
+    """
+
+    text: str
+    label: str                 # predicted class
+    p_positive: float
+    target: str                # class whose logit margin is explained
+    method: str
+    words: list[Word]
+    margin_input: float        # logit[target] - logit[other] on the review
+    margin_baseline: float     # the same on the all-[PAD] baseline
+    attribution_sum: float
+    convergence_delta: float | None
+    relative_delta: float | None
+    n_steps: int | None
+    steps_note: str | None
+    dropped: DroppedSpan | None
+    seconds: float
+    # What the model read and which of its positions make up each word: for
+    # occlusion and faithfulness, which perturb the same input.
+    input_ids: list[int] = field(repr=False, default_factory=list)
+    token_groups: list[list[int]] = field(repr=False, default_factory=list)
+
+    @property
+    def trustworthy(self) -> bool:
+        return self.relative_delta is not None and self.relative_delta <= MAX_RELATIVE_DELTA
+
+    def top_words(self, k: int = 10, toward: str = "both") -> list[Word]:
+        """The ``k`` words with the largest |score|, or the largest toward ``"target"`` / ``"other"``."""
+        key = {"both": lambda w: -abs(w.score), "target": lambda w: -w.score, "other": lambda w: w.score}[toward]
+        return sorted(self.words, key=key)[:k]
+
+    def scores_toward(self, label: str) -> list[float]:
+        """Word scores as pushes toward ``label``: the margin of one class is minus the other's."""
+        sign = 1.0 if label == self.target else -1.0
+        return [sign * w.score for w in self.words]
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        del out["input_ids"], out["token_groups"]
+        out["dropped"] = None if self.dropped is None else {**asdict(self.dropped), "message": self.dropped.message}
+        return out
+
+
+class Explainer:
+    """Word attributions for a two-class BERT-family classifier (MiniLM, bert-base, ...).
+
+    >>> explainer = Explainer.from_pretrained("checkpoints/minilm-imdb-25k")
+    >>> explanation = explainer.explain("This is the worst movie I have ever seen")
+    >>> min(explanation.words, key=lambda w: w.score).word
+    'worst'
+    """
+
+    def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH):
+        self.model, self.tokenizer, self.max_length = model.eval(), tokenizer, max_length
+
+    @classmethod
+    def from_pretrained(cls, checkpoint: str | Path) -> "Explainer":
+        model, tokenizer = load_checkpoint(checkpoint)
+        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH))
+
+    def _target_id(self, target: int | str | None, predicted: int) -> int:
+        if target is None:
+            return predicted
+        if isinstance(target, str):
+            if target.lower() not in LABELS:
+                raise DataError(f"target {target!r} is not one of {', '.join(LABELS)}")
+            return LABELS.index(target.lower())
+        if target not in range(len(LABELS)):
+            raise DataError(f"target {target!r} is not a class id (0 or 1)")
+        return int(target)
+
+    def explain(self, text: str, target: int | str | None = None, method: str = "ig",
+                n_steps: int | None = None) -> Explanation:
+        """Explain ``text`` (as pasted, ``<br />`` and all) for ``target`` (default: the predicted class).
+
+        ``method``: ``"ig"`` (integrated gradients; ``n_steps`` None = adaptive) or ``"occlusion"``.
+        """
+        started = time.perf_counter()
+        if method not in METHODS:
+            raise DataError(f"method {method!r} is not one of {', '.join(METHODS)}")
+        if not isinstance(text, str) or not text.strip():
+            raise DataError("the review is empty: paste some text to explain")
+        # Same-length replacement: offsets found on it are offsets into ``text``.
+        encoded = encode(self.tokenizer, [strip_line_breaks(text)], self.max_length, return_offsets=True)[0]
+        input_ids, offsets = encoded["input_ids"], [tuple(o) for o in encoded["offsets"]]
+        if not offsets:
+            raise DataError("the review has no words the model can read")
+        ids = torch.tensor([input_ids])
+        # Prediction, f(input) and f(baseline) in one batched forward.
+        with torch.no_grad():
+            logits = self.model(input_ids=torch.cat([ids, pad_baseline(ids, self.tokenizer)])).logits.float()
+        predicted = int(logits[0].argmax())
+        target_id = self._target_id(target, predicted)
+        margins = margin(logits, target_id)
+        margin_input, margin_baseline = float(margins[0]), float(margins[1])
+        groups = [[i + 1 for i in g] for g in word_groups(text, offsets)]  # +1: past [CLS]
+
+        if method == "ig":
+            ig = integrated_gradients(self.model, self.tokenizer, ids, target_id, n_steps,
+                                      margins=(margin_input, margin_baseline))
+            token_scores = ig.token_attributions[1:-1].tolist()
+            words = merge_word_pieces(text, offsets, token_scores)
+            delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
+            total, relative = ig.attribution_sum, ig.relative_delta
+        else:
+            scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id, margin_input)
+            words = [Word(w.word, w.start, w.end, s)
+                     for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets)), scores)]
+            delta = relative = n = note = None
+            total = float(sum(scores))
+
+        return Explanation(
+            text=text, label=LABELS[predicted], p_positive=float(logits[0].softmax(-1)[1]),
+            target=LABELS[target_id], method=method, words=words,
+            margin_input=margin_input, margin_baseline=margin_baseline, attribution_sum=total,
+            convergence_delta=delta, relative_delta=relative, n_steps=n, steps_note=note,
+            dropped=dropped_span(text, offsets, encoded["cut"]),
+            seconds=time.perf_counter() - started, input_ids=input_ids, token_groups=groups)
+
+    def agreement(self, text: str, target: int | str | None = None) -> tuple[Explanation, Explanation, float]:
+        """Integrated gradients, occlusion, and the Spearman rank agreement of their word scores."""
+        from .occlusion import rank_agreement
+
+        ig = self.explain(text, target, "ig")
+        occ = self.explain(text, ig.target, "occlusion")
+        return ig, occ, rank_agreement(ig.words, occ.words)

@@ -1,0 +1,27 @@
+"""Word-level occlusion: an explanation independent of gradients, to check integrated gradients against.
+
+A word's score is how much the target margin falls when the word is deleted
+from the input the model read: positive = the word pushed toward the target.
+"""
+from __future__ import annotations
+
+from scipy.stats import spearmanr
+
+from .batching import batched_logits, margin, without_positions
+
+
+def occlusion_scores(model, tokenizer, input_ids: list[int], token_groups: list[list[int]], target: int,
+                     full_margin: float, batch_size: int = 32) -> list[float]:
+    """``full_margin - margin(input without word)`` for each word; ``token_groups`` index ``input_ids``."""
+    variants = [without_positions(input_ids, group) for group in token_groups]
+    margins = margin(batched_logits(model, tokenizer, variants, batch_size), target)
+    return [full_margin - float(m) for m in margins]
+
+
+def rank_agreement(words_a, words_b) -> float:
+    """Spearman rank correlation between two explanations' word scores (same words, same order)."""
+    if [(w.start, w.end) for w in words_a] != [(w.start, w.end) for w in words_b]:
+        raise ValueError("the two explanations do not cover the same words")
+    if len(words_a) < 2:
+        return float("nan")
+    return float(spearmanr([w.score for w in words_a], [w.score for w in words_b]).statistic)

@@ -1,0 +1,290 @@
+"""explain/: integrated gradients, word merge, rendering, occlusion, faithfulness, command line.
+
+A tiny random-weight BERT (conftest) for everything but the last test, which
+needs the shipped checkpoint and is skipped without it.
+"""
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+import torch
+from captum.attr import LayerIntegratedGradients
+
+from explain import Explainer
+from explain.__main__ import main as explain_main
+from explain.attribution import DEFAULT_STEPS, integrated_gradients, margin_forward, pad_baseline
+from explain.batching import batched_logits, margin, without_positions
+from explain.faithfulness import evaluate_set, faithfulness, misclassified_texts, summarize
+from explain.occlusion import rank_agreement
+from explain.render import highlighted_segments, to_html, top_words_table
+from explain.words import merge_word_pieces
+from sentiment.data import DataError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "checkpoints" / "minilm-imdb-25k"
+REVIEW = "A wonderful, moving film. The acting isn't great, but I can't stop thinking about it!"
+
+
+@pytest.fixture(scope="module")
+def explainer(tokenizer, tmp_path_factory):
+    """A tiny BERT with weights large enough that its margins differ from review to baseline
+    (with the default 0.02 init they are ~1e-5 and completeness would be checked on noise)."""
+    from conftest import tiny_config
+    from transformers import BertForSequenceClassification
+
+    from sentiment.model import save_checkpoint
+
+    torch.manual_seed(0)
+    directory = tmp_path_factory.mktemp("tiny-explain")
+    model = BertForSequenceClassification(tiny_config(initializer_range=0.2))
+    save_checkpoint(model, tokenizer, directory, max_length=64)
+    return Explainer.from_pretrained(directory)
+
+
+def words_of(explainer, text, **kwargs):
+    return [w.word for w in explainer.explain(text, n_steps=4, **kwargs).words]
+
+
+# --- integrated gradients -------------------------------------------------------------------
+
+def test_completeness_holds_on_a_tiny_model(explainer):
+    e = explainer.explain(REVIEW, n_steps=32)
+    difference = e.margin_input - e.margin_baseline
+    assert abs(difference) > 1e-4  # otherwise the check below says nothing
+    word_sum = sum(w.score for w in e.words)
+    # [CLS]/[SEP] are identical in input and baseline, so words carry everything.
+    assert word_sum == pytest.approx(e.attribution_sum, rel=1e-5, abs=1e-6)
+    assert abs(word_sum - difference) <= 0.02 * abs(difference)
+    assert e.relative_delta == pytest.approx(abs(word_sum - difference) / abs(difference), rel=1e-3, abs=1e-6)
+
+
+def test_margins_and_delta_agree_with_a_plain_captum_call(explainer):
+    model, tokenizer = explainer.model, explainer.tokenizer
+    ids = torch.tensor([tokenizer(REVIEW)["input_ids"]])
+    ours = integrated_gradients(model, tokenizer, ids, target=1, n_steps=16)
+    lig = LayerIntegratedGradients(margin_forward(model, 1), model.get_input_embeddings())
+    attributions, delta = lig.attribute(ids, baselines=pad_baseline(ids, tokenizer), n_steps=16,
+                                        return_convergence_delta=True)
+    torch.testing.assert_close(ours.token_attributions, attributions.sum(-1)[0], rtol=1e-4, atol=1e-6)
+    assert ours.convergence_delta == pytest.approx(float(delta), rel=1e-3, abs=1e-6)
+
+
+def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
+    ids = torch.tensor([tokenizer("good film")["input_ids"]])
+    baseline = pad_baseline(ids, tokenizer)[0].tolist()
+    assert baseline == [tokenizer.cls_token_id, tokenizer.pad_token_id, tokenizer.pad_token_id,
+                        tokenizer.sep_token_id]
+
+
+def test_steps_are_raised_when_completeness_fails_and_the_result_says_so(explainer):
+    ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
+    result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0,
+                                  max_steps=2 * DEFAULT_STEPS, max_relative_delta=0.0)
+    assert result.n_steps == 2 * DEFAULT_STEPS
+    assert f"raised from {DEFAULT_STEPS} to {2 * DEFAULT_STEPS}" in result.steps_note
+    assert "with care" in result.steps_note
+    assert integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0).steps_note is None
+
+
+def test_either_class_can_be_explained_and_they_mirror_each_other(explainer):
+    neg = explainer.explain(REVIEW, target="negative", n_steps=8)
+    pos = explainer.explain(REVIEW, target="positive", n_steps=8)
+    assert (neg.target, pos.target) == ("negative", "positive")
+    assert [w.score for w in neg.words] == pytest.approx([-w.score for w in pos.words], rel=1e-4, abs=1e-6)
+    assert neg.scores_toward("positive") == pytest.approx([w.score for w in pos.words], rel=1e-4, abs=1e-6)
+    with pytest.raises(DataError, match="not one of"):
+        explainer.explain(REVIEW, target="neutral")
+
+
+def test_default_target_is_the_prediction(explainer):
+    e = explainer.explain(REVIEW, n_steps=4)
+    assert e.target == e.label == ("positive" if e.p_positive >= 0.5 else "negative")
+    assert e.margin_input >= 0
+
+
+# --- words -----------------------------------------------------------------------------------
+
+def assert_spans_match(e):
+    for w in e.words:
+        assert e.text[w.start:w.end] == w.word
+
+
+def test_punctuation_is_split_off_words_but_runs_stay_together(explainer):
+    assert words_of(explainer, 'Great movie!!! (really) "Fun", 10/10...') == [
+        "Great", "movie", "!!!", "(", "really", ")", '"', "Fun", '",', "10/10", "..."]
+
+
+def test_contractions_and_hyphens_are_one_word(explainer):
+    assert words_of(explainer, "It isn't bad, I can't lie; a well-made film.") == [
+        "It", "isn't", "bad", ",", "I", "can't", "lie", ";", "a", "well-made", "film", "."]
+
+
+def test_line_breaks_are_gaps_and_offsets_point_into_the_pasted_text(explainer):
+    text = "Terrible plot.<br /><br />Great cast<BR>though."
+    e = explainer.explain(text, n_steps=4)
+    assert [w.word for w in e.words] == ["Terrible", "plot", ".", "Great", "cast", "though", "."]
+    assert_spans_match(e)
+    assert "".join(piece for piece, _ in highlighted_segments(e)) == text
+
+
+def test_emoji_and_accents_keep_their_characters(explainer):
+    text = "Loved it 😍😍 and Amélie's café scene, naïve but fun 👍!"
+    e = explainer.explain(text, n_steps=4)
+    words = [w.word for w in e.words]
+    assert "😍😍" in words and "👍" in words
+    assert "Amélie's" in words and "café" in words and "naïve" in words
+    assert_spans_match(e)
+    decomposed = "cafe\u0301 scene"  # e + combining acute: two code points, one letter
+    assert words_of(explainer, decomposed) == ["cafe\u0301", "scene"]
+    assert words_of(explainer, "I \u2764\ufe0f it") == ["I", "\u2764\ufe0f", "it"]
+
+
+def test_word_scores_are_the_sum_of_their_pieces(tokenizer):
+    text = "unbelievably good"
+    offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    assert len(offsets) > 2  # "unbelievably" is several pieces
+    words = merge_word_pieces(text, offsets, [1.0] * len(offsets))
+    assert [(w.word, w.score) for w in words] == [("unbelievably", len(offsets) - 1.0), ("good", 1.0)]
+
+
+def test_a_long_review_reports_the_part_the_model_did_not_read(explainer):
+    text = " ".join(f"word{i % 50} is{'!' if i % 7 == 0 else ''}" for i in range(1000))  # 2,000 words
+    e = explainer.explain(text, n_steps=4)
+    d = e.dropped
+    assert d is not None and d.n_tokens > 0
+    total_words = len(text.split())
+    assert 1900 < d.n_words < total_words
+    assert re.fullmatch(rf"\.\.\. {d.n_words} words not read by the model \.\.\.", d.message)
+    assert all(w.end <= d.start or w.start >= d.end for w in e.words)
+    assert len(e.input_ids) <= explainer.max_length
+    segments = highlighted_segments(e)
+    joined = "".join(piece for piece, _ in segments)
+    assert joined == text[:d.start] + f" [{d.message}] " + text[d.end:]
+    assert json.loads(json.dumps(e.to_dict()))["dropped"]["n_words"] == d.n_words
+
+
+def test_a_short_review_has_nothing_dropped(explainer):
+    assert explainer.explain("Short and sweet.", n_steps=4).dropped is None
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t"])
+def test_an_empty_review_is_a_clear_error(explainer, text):
+    with pytest.raises(DataError, match="empty"):
+        explainer.explain(text)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def test_segments_cover_the_text_and_are_scaled_toward_positive(explainer):
+    text = "  Fine acting,   dull  story.  "
+    e = explainer.explain(text, target="negative", n_steps=8)
+    segments = highlighted_segments(e)
+    assert "".join(piece for piece, _ in segments) == text
+    scores = [s for _, s in segments if s is not None]
+    assert len(scores) == len(e.words)
+    assert max(abs(s) for s in scores) == pytest.approx(1.0)
+    # target was negative: segments show pushes toward positive, i.e. flipped signs
+    assert [s > 0 for s in scores] == [w.score < 0 for w in e.words]
+
+
+def test_top_words_table_is_ordered_by_size(explainer):
+    e = explainer.explain(REVIEW, n_steps=8)
+    rows = top_words_table(e, k=5)
+    assert len(rows) == 5
+    sizes = [abs(r["score"]) for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == pytest.approx(max(abs(w.score) for w in e.words), abs=1e-4)
+    assert {r["toward"] for r in rows} <= {"positive", "negative"}
+
+
+def test_html_export_escapes_markup(explainer):
+    text = 'Great <script>alert("pwned")</script> film & <b>bold</b> cast'
+    page = to_html(explainer.explain(text, n_steps=4))
+    assert "<script" not in page and "<b>" not in page and "</b>" not in page
+    review = re.search(r'<div class="review">(.*?)</div>', page, re.S).group(1)
+    # with our own <span> tags removed, the escaped review reads back as pasted
+    assert html.unescape(re.sub(r"</?span[^>]*>", "", review)) == text
+    assert page.startswith("<!DOCTYPE html>")
+
+
+# --- occlusion and faithfulness --------------------------------------------------------------
+
+def test_occlusion_scores_are_margin_drops_and_agreement_is_a_rank_correlation(explainer):
+    ig, occ, rho = explainer.agreement(REVIEW)
+    assert occ.method == "occlusion" and occ.relative_delta is None
+    assert [w.word for w in occ.words] == [w.word for w in ig.words]
+    assert -1.0 <= rho <= 1.0
+    # recompute one word's occlusion score by hand
+    i = 3
+    ids = without_positions(occ.input_ids, occ.token_groups[i])
+    target = 0 if occ.target == "negative" else 1
+    by_hand = occ.margin_input - float(margin(batched_logits(explainer.model, explainer.tokenizer, [ids]), target)[0])
+    assert occ.words[i].score == pytest.approx(by_hand, rel=1e-4, abs=1e-5)
+    assert rank_agreement(ig.words, ig.words) == pytest.approx(1.0)
+
+
+def test_faithfulness_values_are_in_range_and_consistent(explainer):
+    e = explainer.explain(REVIEW, n_steps=8)
+    f = faithfulness(explainer, e, fractions=(0.1, 0.5, 1.0))
+    for value in [*f.comprehensiveness.values(), *f.sufficiency.values()]:
+        assert -1.0 <= value <= 1.0
+    # keeping every word is the review itself
+    assert f.sufficiency[1.0] == pytest.approx(0.0, abs=1e-5)
+    assert f.aopc_comprehensiveness == pytest.approx(sum(f.comprehensiveness.values()) / 3)
+
+
+def test_faithfulness_over_the_misclassified_reviews(explainer, test_reviews, tmp_path):
+    predictions = test_reviews[["id"]].assign(
+        sentiment=["positive" if y else "negative" for y in test_reviews["label"]],
+        predicted=["negative" if y else "positive" for y in test_reviews["label"]])
+    predictions.loc[2:, "predicted"] = predictions.loc[2:, "sentiment"]  # only the first two are wrong
+    csv = tmp_path / "predictions.csv"
+    predictions.to_csv(csv, index=False)
+    ids, texts = misclassified_texts(str(csv), test_reviews)
+    assert ids == test_reviews["id"][:2].tolist()
+    rows = evaluate_set(explainer, texts)
+    summary = summarize(rows)
+    assert summary["n"] == 2
+    for key in ("comprehensiveness", "sufficiency", "random_comprehensiveness"):
+        assert -1.0 <= summary[key]["mean"] <= 1.0
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def test_command_prints_json_with_the_required_keys(tiny_model_dir, capsys, tmp_path):
+    page = tmp_path / "e.html"
+    code = explain_main([REVIEW, "--checkpoint", str(tiny_model_dir), "--json", "--steps", "8",
+                         "--html", str(page)])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"label", "p_positive", "words", "relative_delta"} <= out.keys()
+    assert out["label"] in ("positive", "negative") and 0.0 <= out["p_positive"] <= 1.0
+    assert all(set(w) == {"word", "start", "end", "score"} for w in out["words"])
+    assert all(REVIEW[w["start"]:w["end"]] == w["word"] for w in out["words"])
+    assert "isn't" in [w["word"] for w in out["words"]]
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_command_text_output(tiny_model_dir, capsys):
+    assert explain_main([REVIEW, "--checkpoint", str(tiny_model_dir), "--steps", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "prediction:" in out and "completeness:" in out and "can't" in out
+
+
+@pytest.mark.parametrize("argv", [[""], ["   "], ["fine", "--checkpoint", "/no/such/checkpoint"]])
+def test_command_errors_are_one_line_without_traceback(tiny_model_dir, capsys, argv):
+    argv = argv if "--checkpoint" in argv else [*argv, "--checkpoint", str(tiny_model_dir)]
+    assert explain_main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+# --- the shipped checkpoint ------------------------------------------------------------------
+
+@pytest.mark.skipif(not (SHIPPED / "config.json").is_file(), reason="needs checkpoints/minilm-imdb-25k")
+def test_shipped_checkpoint_blames_worst():
+    e = Explainer.from_pretrained(SHIPPED).explain("This is the worst movie I have ever seen", target="positive")
+    assert e.label == "negative"
+    assert min(e.words, key=lambda w: w.score).word == "worst"
+    assert e.relative_delta < 0.05

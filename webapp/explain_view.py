@@ -1,0 +1,75 @@
+"""The Explain tab: an explanation from ``explain/``, in words a reader can act on."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from explain import Explainer
+from explain.render import highlighted_segments, top_words_table
+from sentiment.data import DataError
+
+from .classify import check_review
+
+AUTO_STEPS = 0  # the slider's "automatic": start at 16 steps and raise them until completeness holds
+
+
+@lru_cache(maxsize=4)
+def explainer(checkpoint: str) -> Explainer:
+    """One fp32 copy per checkpoint, shared by every session (gradients need fp32)."""
+    return Explainer.from_pretrained(checkpoint)
+
+
+def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
+    if not checkpoint:
+        raise DataError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
+    steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
+    return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
+
+
+def highlight(checkpoint: str, text: str) -> dict:
+    """Label, P(positive) and HighlightedText segments (toward positive) of one review."""
+    e = explain_text(checkpoint, text)
+    return {"label": e.label, "p_positive": e.p_positive, "segments": highlighted_segments(e)}
+
+
+def trust_note(explanation, agreement: float | None = None) -> str:
+    """The completeness check and the occlusion agreement, said plainly."""
+    lines = ["**Trust**"]
+    if explanation.method == "ig":
+        rel = explanation.relative_delta
+        verdict = ("the scores account for the prediction almost exactly" if rel <= 0.02 else
+                   "the scores account for the prediction closely" if rel <= 0.05 else
+                   "the scores do not add up to the prediction: read them with care")
+        lines.append(f"- Completeness: the word scores add up to {explanation.attribution_sum:+.2f}; the model's "
+                     f"margin moved {explanation.margin_input - explanation.margin_baseline:+.2f} from an empty "
+                     f"review. Relative delta {rel:.1%} with {explanation.n_steps} steps: {verdict}.")
+        if explanation.steps_note:
+            lines.append(f"- {explanation.steps_note}.")
+    else:
+        lines.append("- Occlusion: each score is how much the margin drops when that one word is removed. "
+                     "It has no completeness check; compare it with integrated gradients.")
+    if agreement is not None:
+        strength = "strong" if agreement >= 0.6 else "moderate" if agreement >= 0.3 else "weak"
+        lines.append(f"- Agreement with word occlusion (Spearman rank correlation): {agreement:.2f}, {strength}.")
+    lines.append(f"- Computed in {explanation.seconds:.1f} s.")
+    if explanation.dropped is not None:
+        lines.append(f"- Not read: {explanation.dropped.message}; the classifier keeps the head and tail of "
+                     f"long reviews, and the marker in the text shows where the gap is.")
+    return "\n".join(lines)
+
+
+# ---- Gradio handler --------------------------------------------------------------------------
+
+def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False):
+    explanation = explain_text(checkpoint, text, method, n_steps)
+    agreement = None
+    if check_occlusion and method == "ig":
+        from explain.occlusion import rank_agreement
+
+        occlusion = explainer(checkpoint).explain(text, target=explanation.target, method="occlusion")
+        agreement = rank_agreement(explanation.words, occlusion.words)
+    verdict = (f"Prediction: **{explanation.label}** (P positive {explanation.p_positive:.2f}). Explained: "
+               f"the margin of *{explanation.target}* by {'integrated gradients' if method == 'ig' else 'occlusion'}.")
+    table = pd.DataFrame(top_words_table(explanation), columns=["word", "toward", "score"])
+    return verdict, highlighted_segments(explanation), table, trust_note(explanation, agreement)
