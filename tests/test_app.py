@@ -108,8 +108,10 @@ def test_in_a_real_browser(app_url):
         page.get_by_role("tab", name="Explain").click()
         page.get_by_role("button", name="Explain", exact=True).click()
         page.get_by_text("Trust").first.wait_for(timeout=60_000)
-        highlighted = page.locator(".textfield .textspan")
-        assert highlighted.count() > 5
+        words = page.locator("#attributions .token.highlighted")
+        assert words.count() > 10
+        colours = [words.nth(i).get_attribute("style") or "" for i in range(words.count())]
+        assert sum("background-color" in c and not c.endswith(", 0);") for c in colours) > 5
         page.screenshot(path=SCREENSHOTS / "2-explain.png", full_page=True)
 
         for number, tab in ((3, "Mistakes"), (4, "Contrast"), (5, "Model")):

@@ -59,6 +59,14 @@ def trust_note(explanation, agreement: float | None = None) -> str:
     return "\n".join(lines)
 
 
+def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
+    """The ``k`` words with the largest push, signed toward positive like the colours."""
+    rows = top_words_table(explanation, k)
+    sign = 1.0 if explanation.target == "positive" else -1.0
+    return pd.DataFrame({"word": [r["word"] for r in rows], "toward": [r["toward"] for r in rows],
+                         "push toward positive": [round(sign * r["score"], 3) for r in rows]})
+
+
 # ---- Gradio handler --------------------------------------------------------------------------
 
 def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False):
@@ -71,5 +79,5 @@ def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check
         agreement = rank_agreement(explanation.words, occlusion.words)
     verdict = (f"Prediction: **{explanation.label}** (P positive {explanation.p_positive:.2f}). Explained: "
                f"the margin of *{explanation.target}* by {'integrated gradients' if method == 'ig' else 'occlusion'}.")
-    table = pd.DataFrame(top_words_table(explanation), columns=["word", "toward", "score"])
+    table = strongest_words(explanation)
     return verdict, highlighted_segments(explanation), table, trust_note(explanation, agreement)
