@@ -6,7 +6,6 @@ stay informative all along the path.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -71,24 +70,6 @@ def margin_forward(model, target: int):
     return forward
 
 
-@contextmanager
-def _parameters_frozen(model):
-    """No gradients for the weights while explaining.
-
-    Captum only needs gradients with respect to the embedding output; without
-    this, the backward pass also computes every weight gradient, which costs
-    about as much again.
-    """
-    flags = [(p, p.requires_grad) for p in model.parameters()]
-    for p, _ in flags:
-        p.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for p, flag in flags:
-            p.requires_grad_(flag)
-
-
 def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, target: int,
                          n_steps: int | None = None, margins: tuple[float, float] | None = None,
                          max_steps: int = MAX_STEPS,
@@ -111,10 +92,10 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
     lig = LayerIntegratedGradients(forward, model.get_input_embeddings())
 
     def run(steps: int) -> IGResult:
-        # Captum fails under torch.inference_mode; it enables gradients itself.
-        with _parameters_frozen(model):
-            attributions = lig.attribute(ids, baselines=baseline, n_steps=steps, method="gausslegendre",
-                                         internal_batch_size=steps)
+        # Captum fails under torch.inference_mode; it enables gradients itself, and
+        # autograd computes only the gradients asked for, not the weights'.
+        attributions = lig.attribute(ids, baselines=baseline, n_steps=steps, method="gausslegendre",
+                                     internal_batch_size=steps)
         return IGResult(attributions.sum(-1)[0].detach(), margins[0], margins[1], steps)
 
     if n_steps is not None:

@@ -3,7 +3,6 @@ import pandas as pd
 import pytest
 
 from sentiment.data import DataError
-from sentiment.model import load_classifier
 from sentiment.predictor import Predictor
 from webapp import classify, mistakes, model_info
 
@@ -84,6 +83,3 @@ def test_model_tab_tables_from_a_report():
     assert sorted(curve["series"]) == ["training loss", "validation accuracy", "validation loss"]
     assert model_info.summary_table({"m": report})["accuracy"].tolist() == [0.9]
 
-
-def test_loading_in_fp32_for_explanations(tiny_model_dir):
-    assert next(load_classifier(str(tiny_model_dir)).parameters()).dtype.is_floating_point
