@@ -1,6 +1,7 @@
 """``Explainer``: a checkpoint that explains reviews, and the ``Explanation`` it returns."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -82,6 +83,9 @@ class Explainer:
 
     def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH):
         self.model, self.tokenizer, self.max_length = model.eval(), tokenizer, max_length
+        # Captum attributes through hooks on the model's embedding layer, so two
+        # explanations running at once on one model corrupt each other.
+        self._lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path) -> "Explainer":
@@ -105,6 +109,10 @@ class Explainer:
 
         ``method``: ``"ig"`` (integrated gradients; ``n_steps`` None = adaptive) or ``"occlusion"``.
         """
+        with self._lock:
+            return self._explain(text, target, method, n_steps)
+
+    def _explain(self, text, target, method, n_steps) -> Explanation:
         started = time.perf_counter()
         if method not in METHODS:
             raise DataError(f"method {method!r} is not one of {', '.join(METHODS)}")

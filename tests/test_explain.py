@@ -288,3 +288,14 @@ def test_shipped_checkpoint_blames_worst():
     assert e.label == "negative"
     assert min(e.words, key=lambda w: w.score).word == "worst"
     assert e.relative_delta < 0.05
+
+
+def test_simultaneous_explanations_on_one_model_match_sequential_ones(explainer):
+    """The app serves several sessions from one cached explainer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["This is the worst movie I have ever seen.", "A wonderful film with a superb cast."] * 3
+    scores = lambda t: [round(w.score, 5) for w in explainer.explain(t, n_steps=16).words]  # noqa: E731
+    sequential = [scores(t) for t in texts]
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(scores, texts)) == sequential

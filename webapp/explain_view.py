@@ -16,7 +16,11 @@ AUTO_STEPS = 0  # the slider's "automatic": start at 16 steps and raise them unt
 
 @lru_cache(maxsize=4)
 def explainer(checkpoint: str) -> Explainer:
-    """One fp32 copy per checkpoint, shared by every session (gradients need fp32)."""
+    """One fp32 copy per checkpoint, shared by every session (gradients need fp32).
+
+    Not the classifier's copy: Captum hooks the embedding layer while it explains,
+    which would corrupt predictions running at the same time on the same model.
+    """
     return Explainer.from_pretrained(checkpoint)
 
 
