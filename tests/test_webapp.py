@@ -83,3 +83,19 @@ def test_model_tab_tables_from_a_report():
     assert sorted(curve["series"]) == ["training loss", "validation accuracy", "validation loss"]
     assert model_info.summary_table({"m": report})["accuracy"].tolist() == [0.9]
 
+
+
+def test_checkpoint_picker_puts_sentiment_model_first_once(tmp_path, monkeypatch):
+    from webapp.models import available_checkpoints
+
+    for name in ("zeta", "minilm-imdb-8k", "minilm-imdb-25k", "not-a-checkpoint"):
+        (tmp_path / name).mkdir()
+        if name != "not-a-checkpoint":
+            (tmp_path / name / "config.json").write_text("{}")
+    monkeypatch.delenv("SENTIMENT_MODEL", raising=False)
+    assert [p.split("/")[-1] for p in available_checkpoints(tmp_path)] == ["minilm-imdb-25k", "minilm-imdb-8k", "zeta"]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SENTIMENT_MODEL", "zeta")
+    assert [p.split("/")[-1] for p in available_checkpoints(tmp_path)] == ["zeta", "minilm-imdb-25k", "minilm-imdb-8k"]
+    monkeypatch.setenv("SENTIMENT_MODEL", "bert-base-uncased")
+    assert available_checkpoints(tmp_path)[0] == "bert-base-uncased"

@@ -14,11 +14,15 @@ PREFERRED = ("minilm-imdb-25k", "minilm-imdb-8k")
 
 def available_checkpoints(directory: Path = CHECKPOINTS_DIR) -> list[str]:
     """``SENTIMENT_MODEL`` (a path or Hub id) first when set, then the folders of ``checkpoints/``."""
-    found = sorted((str(p) for p in directory.glob("*") if (p / "config.json").is_file()),
-                   key=lambda p: (Path(p).name not in PREFERRED,
-                                  PREFERRED.index(Path(p).name) if Path(p).name in PREFERRED else 0, p))
+    rank = {name: i for i, name in enumerate(PREFERRED)}
+    found = sorted((p for p in directory.glob("*") if (p / "config.json").is_file()),
+                   key=lambda p: (rank.get(p.name, len(rank)), p.name))
+    found = [str(p) for p in found]
     override = os.environ.get("SENTIMENT_MODEL")
-    return ([override] if override else []) + [p for p in found if p != override]
+    if not override:
+        return found
+    same = Path(override).resolve() if Path(override).exists() else None
+    return [override] + [p for p in found if Path(p) != same]
 
 
 def display_name(checkpoint: str) -> str:
