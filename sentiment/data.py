@@ -158,6 +158,10 @@ def sample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 
 def hold_out(frame: pd.DataFrame, size: float | int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified split into (rest, held-out part of ``size`` rows or fraction)."""
+    held_rows = size if size >= 1 else round(size * len(frame))
+    if not 2 <= held_rows <= len(frame) - 2:
+        raise DataError(f"cannot hold out {held_rows:,} of {len(frame):,} reviews: keep at least two on each "
+                        f"side (for training runs, lower --val-size or raise --size)")
     rest, held = train_test_split(frame, test_size=size, random_state=seed, stratify=frame["label"])
     return rest.reset_index(drop=True), held.reset_index(drop=True)
 

@@ -128,3 +128,13 @@ def test_unlabelled_csv_for_prediction(tmp_path):
 def test_column_names_are_matched_loosely(tmp_path):
     path = write(tmp_path / "caps.csv", "Review , Sentiment\nok,positive\n")
     assert isinstance(load_reviews(path), pd.DataFrame)
+
+
+def test_holding_out_more_than_there_is_gets_a_clear_error():
+    from sentiment.data import hold_out
+
+    frame = pd.DataFrame({"id": list("abcdefghij"), "review": ["r"] * 10, "label": [0, 1] * 5})
+    rest, held = hold_out(frame, 4, seed=0)
+    assert len(rest) == 6 and held["label"].sum() == 2
+    with pytest.raises(DataError, match="cannot hold out 500 of 10 reviews"):
+        hold_out(frame, 500, seed=0)
