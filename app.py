@@ -62,7 +62,7 @@ def build_demo() -> gr.Blocks:
                 method = gr.Radio([("integrated gradients", "ig"), ("occlusion", "occlusion")], value="ig",
                                   label="Method")
                 n_steps = gr.Slider(0, 64, value=explain_view.AUTO_STEPS, step=4,
-                                    label="Integration steps (0 = automatic: 16, raised until the check passes)")
+                                    label="Integration steps (0 = automatic: placed where the margin changes, refined until the check passes)")
                 check_occlusion = gr.Checkbox(label="Also measure agreement with occlusion (slower)")
             explain_button = gr.Button("Explain", variant="primary")
             gr.Markdown("Red words pushed the prediction **toward positive**, purple ones **toward negative**; "

@@ -9,11 +9,11 @@ toward positive or negative, how much, and how far to trust that.
     e.relative_delta, e.steps_note         # completeness error relative to |f(x) - f(baseline)|
     e.dropped                              # DroppedSpan of a long review's unread middle, or None
 
-- Integrated gradients (Captum ``LayerIntegratedGradients`` on the word
-  embeddings, Gauss-Legendre steps in one batch) of the logit margin
+- Integrated gradients (Captum, on the word embeddings) of the logit margin
   ``logit[target] - logit[other]``, against an all-[PAD] baseline that keeps
-  [CLS], [SEP], positions and token types; steps are raised when the
-  completeness check fails.
+  [CLS], [SEP], positions and token types; Gauss-Legendre steps on four parts
+  of the path, placed where the margin changes and refined where the
+  completeness check fails (``explain.attribution``).
 - ``explain.occlusion``: word deletion scores and their rank agreement with IG
   (``Explainer.agreement``).
 - ``explain.faithfulness``: ERASER comprehensiveness and sufficiency, per review

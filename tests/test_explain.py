@@ -14,7 +14,7 @@ from captum.attr import LayerIntegratedGradients
 
 from explain import Explainer
 from explain.__main__ import main as explain_main
-from explain.attribution import DEFAULT_STEPS, integrated_gradients, margin_forward, pad_baseline
+from explain.attribution import DEFAULT_STEPS, allocate_steps, integrated_gradients, margin_forward, pad_baseline
 from explain.batching import batched_logits, margin, without_positions
 from explain.faithfulness import evaluate_set, faithfulness, misclassified_texts, summarize
 from explain.occlusion import rank_agreement
@@ -80,11 +80,29 @@ def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
 def test_steps_are_raised_when_completeness_fails_and_the_result_says_so(explainer):
     ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
     result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0,
-                                  max_steps=2 * DEFAULT_STEPS, max_relative_delta=0.0)
-    assert result.n_steps == 2 * DEFAULT_STEPS
-    assert f"raised from {DEFAULT_STEPS} to {2 * DEFAULT_STEPS}" in result.steps_note
-    assert "with care" in result.steps_note
-    assert integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0).steps_note is None
+                                  max_steps=3 * DEFAULT_STEPS, max_relative_delta=0.0)
+    assert result.n_steps == 3 * DEFAULT_STEPS
+    assert f"to {3 * DEFAULT_STEPS}: relative delta was" in result.steps_note
+    assert "still above the target" in result.steps_note
+    assert integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0,
+                                max_relative_delta=1.0).steps_note is None
+
+
+def test_adaptive_segments_agree_with_captum_on_the_whole_path(explainer):
+    model, tokenizer = explainer.model, explainer.tokenizer
+    ids = torch.tensor([tokenizer(REVIEW)["input_ids"]])
+    adaptive = integrated_gradients(model, tokenizer, ids, target=1, max_relative_delta=1e-3)
+    fine = integrated_gradients(model, tokenizer, ids, target=1, n_steps=64)
+    assert adaptive.relative_delta <= 1e-3 or adaptive.steps_note
+    assert adaptive.margin_input == pytest.approx(fine.margin_input, abs=1e-4)
+    assert adaptive.margin_baseline == pytest.approx(fine.margin_baseline, abs=1e-4)
+    scale = float(fine.token_attributions.abs().max())
+    torch.testing.assert_close(adaptive.token_attributions, fine.token_attributions, rtol=0, atol=0.02 * scale)
+
+
+def test_steps_go_where_the_margin_changes():
+    assert allocate_steps([0.0, 0.1, 3.0, 1.0], total=10) == [2, 2, 7, 2]
+    assert sum(allocate_steps([0.0, 0.0, 0.0, 0.0])) == 4 * 2
 
 
 def test_either_class_can_be_explained_and_they_mirror_each_other(explainer):

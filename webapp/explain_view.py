@@ -11,7 +11,7 @@ from sentiment.data import DataError
 
 from .classify import check_review
 
-AUTO_STEPS = 0  # the slider's "automatic": start at 16 steps and raise them until completeness holds
+AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined until completeness holds
 
 
 @lru_cache(maxsize=4)
