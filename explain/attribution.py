@@ -161,12 +161,13 @@ def segmented_integrated_gradients(model, ids: torch.Tensor, baseline: torch.Ten
     steps = allocate_steps(changes)
     parts = [segment(i, n) for i, n in enumerate(steps)]
     first_steps = sum(steps)
-    error = lambda: sum(float(p.sum()) for p in parts) - difference  # noqa: E731
-    first = abs(error()) / max(abs(difference), 1e-12)
-    while abs(error()) > max_relative_delta * abs(difference) and sum(steps) < max_steps:
-        worst = max(range(SEGMENTS), key=lambda i: abs(float(parts[i].sum()) - changes[i]))
+    errors = [float(p.sum()) - c for p, c in zip(parts, changes)]  # each part's completeness error
+    first = relative_delta(sum(errors), difference)
+    while abs(sum(errors)) > max_relative_delta * abs(difference) and sum(steps) < max_steps:
+        worst = max(range(SEGMENTS), key=lambda i: abs(errors[i]))
         steps[worst] = min(2 * steps[worst], steps[worst] + max_steps - sum(steps))
         parts[worst] = segment(worst, steps[worst])
+        errors[worst] = float(parts[worst].sum()) - changes[worst]
     result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps))
     if sum(steps) == first_steps:
         return result

@@ -143,14 +143,12 @@ class Explainer:
         if method == "ig":
             ig = integrated_gradients(self.model, self.tokenizer, ids, target_id, n_steps,
                                       margins=(margin_input, margin_baseline), precision=self.precision)
-            # The completeness check compares with the margins of the same passes.
-            margin_input, margin_baseline = ig.margin_input, ig.margin_baseline
             token_scores = ig.token_attributions[1:-1].tolist()
             words = merge_word_pieces(text, offsets, token_scores)
             delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
             total, relative = ig.attribution_sum, ig.relative_delta
         else:
-            scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id, margin_input)
+            margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id)
             words = [Word(w.word, w.start, w.end, s)
                      for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets)), scores)]
             delta = relative = n = note = None

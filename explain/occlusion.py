@@ -11,11 +11,15 @@ from .batching import batched_logits, margin, without_positions
 
 
 def occlusion_scores(model, tokenizer, input_ids: list[int], token_groups: list[list[int]], target: int,
-                     full_margin: float, batch_size: int = 32) -> list[float]:
-    """``full_margin - margin(input without word)`` for each word; ``token_groups`` index ``input_ids``."""
-    variants = [without_positions(input_ids, group) for group in token_groups]
-    margins = margin(batched_logits(model, tokenizer, variants, batch_size), target)
-    return [full_margin - float(m) for m in margins]
+                     batch_size: int = 32) -> tuple[float, list[float]]:
+    """The full margin, and ``full margin - margin(input without word)`` for each word.
+
+    The full input runs in the same batches as its variants, so every score is a
+    difference of passes in one precision. ``token_groups`` index ``input_ids``.
+    """
+    variants = [input_ids] + [without_positions(input_ids, group) for group in token_groups]
+    margins = margin(batched_logits(model, tokenizer, variants, batch_size), target).tolist()
+    return margins[0], [margins[0] - m for m in margins[1:]]
 
 
 def rank_agreement(words_a, words_b) -> float:
