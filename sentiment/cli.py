@@ -21,6 +21,13 @@ FLOWS = {
 }
 
 
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a probability in [0, 1)")
+    return value
+
+
 def _training_options() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     defaults = TrainConfig()
@@ -33,6 +40,8 @@ def _training_options() -> argparse.ArgumentParser:
     g.add_argument("--batch-size", type=int, default=defaults.batch_size)
     g.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
     g.add_argument("--warmup", type=float, default=defaults.warmup, help="fraction of steps")
+    g.add_argument("--attention-dropout", type=_probability, default=defaults.attention_dropout,
+                   help="dropout on attention weights (default 0: keeps the fast fused attention kernel)")
     g.add_argument("--device", choices=DEVICES, default="auto", help="training device")
     g.add_argument("--precision", choices=PRECISIONS, default="auto", help="training precision")
     g.add_argument("--eval-device", choices=DEVICES, default="cpu", help="evaluation device (report: CPU)")
@@ -53,6 +62,7 @@ def _training_options() -> argparse.ArgumentParser:
 def _config(args, device: str | None = None) -> TrainConfig:
     return TrainConfig(model=args.model, max_length=args.max_length, epochs=args.epochs,
                        learning_rate=args.lr, batch_size=args.batch_size, warmup=args.warmup,
+                       attention_dropout=args.attention_dropout,
                        device=device or args.device, precision=args.precision, seed=args.seed,
                        eval_every=args.eval_every, progress=not args.no_progress)
 

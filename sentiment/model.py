@@ -27,11 +27,12 @@ def load_tokenizer(name: str | None):
     return AutoTokenizer.from_pretrained(resolve_model_path(name))
 
 
-def load_classifier(name: str | None, dtype: torch.dtype = torch.float32):
+def load_classifier(name: str | None, dtype: torch.dtype = torch.float32, **config_overrides):
     """A two-class classifier; a plain encoder (like the MiniLM base) gets a fresh head.
 
     Checkpoints are stored in fp16; ``dtype`` (fp32 by default) is what they are
     loaded as, so gradients for explanations and training are exact.
+    ``config_overrides`` replace config values (``attention_probs_dropout_prob=0.0``).
     """
     return AutoModelForSequenceClassification.from_pretrained(
         resolve_model_path(name),
@@ -39,6 +40,7 @@ def load_classifier(name: str | None, dtype: torch.dtype = torch.float32):
         id2label=dict(enumerate(LABELS)),
         label2id={name: i for i, name in enumerate(LABELS)},
         dtype=dtype,
+        **config_overrides,
     )
 
 

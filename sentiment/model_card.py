@@ -28,6 +28,8 @@ def model_card(report: dict, name: str) -> str:
     base = BASE_MODEL_IDS.get(report["model"], report["model"])
     m, t, c = report["metrics"], report["timings"], report.get("config", {})
     per_class = m.get("per_class", {})
+    attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
+                         else "the base model's attention dropout")
     rows = "\n".join(f"| {label} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v['support']:,} |"
                      for label, v in per_class.items())
     (tn, fp), (fn, tp) = m["confusion_matrix"]
@@ -73,7 +75,7 @@ the truncation length used in training.
 {c.get('epochs', 'n/a')} epoch(s), AdamW, learning rate {c.get('learning_rate', 'n/a')}, batch size
 {c.get('batch_size', 'n/a')}, linear warm-up over {c.get('warmup', 0):.0%} of the steps and linear decay,
 weight decay {c.get('weight_decay', 'n/a')}, gradient clipping at {c.get('max_grad_norm', 'n/a')},
-max length {report['max_length']} tokens with head + tail truncation, batches grouped by length;
+{attention_dropout}, max length {report['max_length']} tokens with head + tail truncation, batches grouped by length;
 trained on {report['device']['training']} in {report['mixed_precision']['training']}
 ({duration(t.get('training_s'))}, {t.get('training_samples_per_s', 0):.1f} samples/s),
 evaluated on {report['device']['evaluation']} in {report['mixed_precision']['evaluation']}

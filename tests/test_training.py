@@ -45,6 +45,9 @@ def test_training_lowers_the_loss(trained, tokenizer):
     assert after < 0.5 * before
     assert result.timings["training_samples_per_s"] > 0
     assert any("eval_accuracy" in entry for entry in result.log_history)
+    # attention dropout off by default (fast fused attention), hidden dropout kept
+    assert result.model.config.attention_probs_dropout_prob == 0.0
+    assert result.model.config.hidden_dropout_prob == 0.1
 
 
 def test_saved_checkpoint_reloads_with_the_same_predictions(trained, tokenizer, test_reviews, tmp_path):
@@ -76,13 +79,15 @@ def test_train_evaluate_predict_commands(tiny_model_dir, csv_files, tmp_path, ca
     run = tmp_path / "run"
     assert main(["train", "--model", str(tiny_model_dir), "--data", str(train_csv), "--test", str(test_csv),
                  "--output", str(run), "--max-length", "64", "--lr", "1e-3", "--val-size", "40",
-                 "--eval-every", "5", "--device", "cpu", "--no-progress"]) == 0
+                 "--eval-every", "5", "--attention-dropout", "0.1", "--device", "cpu", "--no-progress"]) == 0
     table = capsys.readouterr().out
     assert "| accuracy |" in table and "| parameters (classifier head) | 66 |" in table
     report = json.loads((run / "report.json").read_text())
     for key in ("train_size", "test_size", "device", "mixed_precision", "timings", "metrics"):
         assert key in report
     assert report["train_size"] == 260 and report["test_size"] == 100
+    assert json.loads((run / "config.json").read_text())["attention_probs_dropout_prob"] == 0.1
+    assert "attention dropout 0.1" in (run / "README.md").read_text()  # the model card's recipe
     assert not (run / "trainer").exists()  # resume checkpoints are cleared once the run is saved
 
     predictions = __import__("pandas").read_csv(run / "predictions.csv.gz")
@@ -114,6 +119,13 @@ def test_commands_report_bad_input_without_a_traceback(argv, message, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
     assert "Traceback" not in err
+
+
+def test_out_of_range_dropout_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "--data", "official", "--attention-dropout", "1.5", "--no-progress"])
+    assert exit_.value.code == 2
+    assert "1.5 is not a probability in [0, 1)" in capsys.readouterr().err
 
 
 def test_unavailable_device_is_a_clear_error(capsys):
