@@ -22,8 +22,11 @@ FLOWS = {
 
 
 def _probability(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value < 1.0:
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0.0 <= value < 1.0:
         raise argparse.ArgumentTypeError(f"{text} is not a probability in [0, 1)")
     return value
 

@@ -121,11 +121,12 @@ def test_commands_report_bad_input_without_a_traceback(argv, message, capsys):
     assert "Traceback" not in err
 
 
-def test_out_of_range_dropout_is_a_clear_error(capsys):
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "abc"])
+def test_out_of_range_dropout_is_a_clear_error(value, capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["train", "--data", "official", "--attention-dropout", "1.5", "--no-progress"])
+        main(["train", "--data", "official", "--attention-dropout", value, "--no-progress"])
     assert exit_.value.code == 2
-    assert "1.5 is not a probability in [0, 1)" in capsys.readouterr().err
+    assert f"{value} is not a probability in [0, 1)" in capsys.readouterr().err
 
 
 def test_unavailable_device_is_a_clear_error(capsys):
