@@ -12,7 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from webapp import classify, contrast, examples, explain_view, mistakes, model_info, models  # noqa: E402
+from webapp import (classify, contrast, examples, explain_view, mistakes, model_info, models,  # noqa: E402
+                    robustness_view)
 from webapp.errors import user_errors  # noqa: E402
 
 INTRO = """# Why does BERT get this review wrong?
@@ -24,12 +25,23 @@ irony, contrasts that end badly, praise phrased through negations."""
 EXPLAIN_CONCURRENCY = 2
 
 
+def side_by_side(left: str, right: str) -> list:
+    """Two texts' verdicts and attributions side by side, and the words whose scores moved most:
+    the outputs of ``webapp.contrast.compare_for_app``, in its order."""
+    with gr.Row():
+        labels = [gr.Label(label=name, num_top_classes=2) for name in (left, right)]
+    with gr.Row():
+        views = [gr.HighlightedText(label=name, show_legend=True) for name in (left, right)]
+    moved = gr.Dataframe(label="Words whose scores moved most", interactive=False)
+    return [*labels, *views, moved]
+
+
 def build_demo() -> gr.Blocks:
-    checkpoints = models.available_checkpoints()
+    checkpoints = models.checkpoint_names()  # names only: server paths never reach a client
     example_texts = examples.all_examples()
     with gr.Blocks(title="Why does BERT get this review wrong?") as demo:
         gr.Markdown(INTRO)
-        checkpoint = gr.Dropdown(choices=[(models.display_name(c), c) for c in checkpoints],
+        checkpoint = gr.Dropdown(choices=checkpoints,
                                  value=checkpoints[0] if checkpoints else None, label="Checkpoint")
 
         # ---- 1. Classify ------------------------------------------------------------------
@@ -44,6 +56,8 @@ def build_demo() -> gr.Blocks:
                     length = gr.Markdown()
             gr.Examples([[text] for _, text in example_texts], inputs=[review], label="Examples",
                         example_labels=[name for name, _ in example_texts], cache_examples=False)
+            with gr.Accordion("What goes wrong in each example", open=False):
+                gr.Markdown(examples.misreading_notes())
             with gr.Accordion(f"A CSV of reviews (a 'review' column, up to {classify.MAX_CSV_ROWS:,} rows)",
                               open=False):
                 csv_in = gr.File(label="CSV file", file_types=[".csv"])
@@ -82,8 +96,8 @@ def build_demo() -> gr.Blocks:
         # ---- 3. Mistakes ------------------------------------------------------------------
         with gr.Tab("Mistakes"):
             gr.Markdown(mistakes.INTRO)
-            pinned = gr.Dataframe(value=mistakes.pinned_table, label="The report's four misread reviews",
-                                  interactive=False, wrap=True)
+            pinned = gr.Dataframe(label="The report's four misread reviews", interactive=False, wrap=True,
+                                  elem_id="report-reviews")
             with gr.Row():
                 comparison = gr.Radio(list(mistakes.COMPARISONS), value="all", label="Which mistakes")
                 min_confidence = gr.Slider(0.5, 1.0, value=0.5, step=0.05,
@@ -102,13 +116,44 @@ def build_demo() -> gr.Blocks:
                                [mistake_table, counts], api_name=False)
             demo.load(mistakes.filter_mistakes, [comparison, min_confidence], [mistake_table, counts],
                       api_name="mistakes")
+            demo.load(mistakes.pinned_table, None, pinned, api_name="report_reviews")
             mistake_table.select(mistakes.id_from_selection, None, review_id, api_name=False)
             pinned.select(mistakes.id_from_selection, None, review_id, api_name=False)
             show_button.click(user_errors(mistakes.show_review), [review_id], [shown, small_view, large_view],
                               api_name="show_mistake", concurrency_limit=EXPLAIN_CONCURRENCY,
                               concurrency_id="explain")
 
-        # ---- 4. Contrast ------------------------------------------------------------------
+        # ---- 4. Robustness ----------------------------------------------------------------
+        with gr.Tab("Robustness"):
+            gr.Markdown(robustness_view.INTRO)
+            robustness_note = gr.Markdown()
+            capability_chart = gr.BarPlot(x="bar", y="failure rate (%)", color="checkpoint", sort="x",
+                                          x_title="capability · checkpoint", x_label_angle=-30, y_lim=[0, 100],
+                                          label="Behavioural tests: share of generated cases failed")
+            tag_chart = gr.BarPlot(x="bar", y="lift", color="checkpoint", sort="x", x_title="tag · checkpoint",
+                                   x_label_angle=-30,
+                                   label="Error taxonomy: error rate with the tag / without it (1 = no effect)")
+            with gr.Row():
+                pair_summary = gr.Dataframe(label="Contrast pairs (CAD dev)", interactive=False)
+                tag_table = gr.Dataframe(label="Error taxonomy of the test-set mistakes", interactive=False)
+            cases = gr.Dataframe(label="Failing cases with an original and a variant (select one)",
+                                 interactive=False, wrap=True, max_height=300)
+            case_key = gr.Textbox(label="Case", placeholder="e.g. minilm-imdb-25k|pair|122")
+            case_button = gr.Button("Compare the original and its variant", variant="primary")
+            with gr.Row():
+                case_original = gr.Textbox(label="Original", lines=4, interactive=False)
+                case_variant = gr.Textbox(label="Variant", lines=4, interactive=False)
+            case_comparison = side_by_side("Original", "Variant")
+            demo.load(robustness_view.overview, None,
+                      [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases],
+                      api_name="robustness")
+            cases.select(robustness_view.key_from_selection, None, case_key, api_name=False)
+            case_button.click(user_errors(robustness_view.compare_case), [case_key],
+                              [case_original, case_variant, *case_comparison],
+                              api_name="robustness_case", concurrency_limit=EXPLAIN_CONCURRENCY,
+                              concurrency_id="explain")
+
+        # ---- 5. Contrast ------------------------------------------------------------------
         with gr.Tab("Contrast"):
             gr.Markdown("Edit a copy of the review (drop a *but* clause, a *not*) and compare.")
             with gr.Row():
@@ -116,20 +161,14 @@ def build_demo() -> gr.Blocks:
                 edited = gr.Textbox(label="Edited copy", lines=6)
             copy_button = gr.Button("Copy the review from the Classify tab")
             compare_button = gr.Button("Compare", variant="primary")
-            with gr.Row():
-                original_label = gr.Label(label="Review", num_top_classes=2)
-                edited_label = gr.Label(label="Edited copy", num_top_classes=2)
-            with gr.Row():
-                original_view = gr.HighlightedText(label="Review", show_legend=True)
-                edited_view = gr.HighlightedText(label="Edited copy", show_legend=True)
-            moved = gr.Dataframe(label="Words whose scores moved most", interactive=False)
+            comparison_views = side_by_side("Review", "Edited copy")
             copy_button.click(lambda text: (text, text), [review], [original, edited], api_name=False)
             compare_button.click(user_errors(contrast.compare_for_app), [checkpoint, original, edited],
-                                 [original_label, edited_label, original_view, edited_view, moved],
+                                 comparison_views,
                                  api_name="contrast", concurrency_limit=EXPLAIN_CONCURRENCY,
                                  concurrency_id="explain")
 
-        # ---- 5. Model ---------------------------------------------------------------------
+        # ---- 6. Model ---------------------------------------------------------------------
         with gr.Tab("Model"):
             summary = gr.Dataframe(value=model_info.summary, label="Checkpoints and the TF-IDF baseline on the "
                                    "IMDB test set", interactive=False, wrap=True)

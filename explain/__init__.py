@@ -6,14 +6,17 @@ toward positive or negative, how much, and how far to trust that.
     e = explainer.explain(text)            # method="ig" | "occlusion", target=None | "positive" | "negative"
     e.label, e.p_positive, e.target        # prediction and the class explained
     e.words                                # [Word(word, start, end, score)], spans of the text as pasted
-    e.relative_delta, e.steps_note         # completeness error relative to |f(x) - f(baseline)|
+    e.baseline_p_positive                  # what the model says with the words taken out (~0.5: neutral)
+    e.completeness_error, e.convergence_delta, e.steps_note   # |delta| / the scores' size, delta itself
     e.dropped                              # DroppedSpan of a long review's unread middle, or None
 
 - Integrated gradients (Captum, on the word embeddings) of the logit margin
-  ``logit[target] - logit[other]``, against an all-[PAD] baseline that keeps
-  [CLS], [SEP], positions and token types; Gauss-Legendre steps on four parts
-  of the path, placed where the margin changes and refined where the
-  completeness check fails (``explain.attribution``).
+  ``logit[target] - logit[other]``, from a baseline that keeps [CLS], [SEP],
+  positions and token types and puts, at every word, [PAD]'s embedding moved
+  just far enough that the model reads it as neutral, calibrated per sequence
+  length (``explain.baseline``); Gauss-Legendre steps on four parts of the
+  path, placed where the margin changes and refined until the completeness
+  error is under 2% (``explain.attribution``).
 - ``explain.occlusion``: word deletion scores and their rank agreement with IG
   (``Explainer.agreement``).
 - ``explain.faithfulness``: ERASER comprehensiveness and sufficiency, per review

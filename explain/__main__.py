@@ -10,6 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from sentiment.data import DataError  # noqa: E402
 
+from .baseline import BASELINES  # noqa: E402
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m explain",
@@ -20,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--target", choices=["positive", "negative"],
                         help="class to explain (default: the predicted one)")
     parser.add_argument("--steps", type=int, help="integration steps (default: adaptive)")
+    parser.add_argument("--baseline", choices=BASELINES, default="neutral",
+                        help="the review with its words taken out: neutral (calibrated to P(positive) ~0.5, "
+                             "the default) or a fixed token")
     parser.add_argument("--top", type=int, default=10, help="words listed in the text output")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--html", help="also write a self-contained HTML page here")
@@ -29,10 +34,13 @@ def _parser() -> argparse.ArgumentParser:
 def _report(e, top: int) -> str:
     lines = [f"prediction: {e.label} (P(positive) = {e.p_positive:.3f})",
              f"explained: margin logit[{e.target}] - logit[other] = {e.margin_input:+.3f} "
-             f"(baseline {e.margin_baseline:+.3f}), method {e.method}"]
-    if e.relative_delta is not None:
-        lines.append(f"completeness: attributions sum to {e.attribution_sum:+.3f}, delta {e.convergence_delta:+.4f} "
-                     f"({e.relative_delta:.2%} relative), {e.n_steps} steps")
+             f"(baseline {e.margin_baseline:+.3f}), method {e.method}",
+             f"baseline ({e.baseline}, the review with its words taken out): "
+             f"P(positive) = {e.baseline_p_positive:.3f}"]
+    if e.completeness_error is not None:
+        lines.append(f"completeness: attributions sum to {e.attribution_sum:+.3f}, delta {e.convergence_delta:+.4f}, "
+                     f"error {e.completeness_error:.2%} of the scores' size "
+                     f"(relative delta {e.relative_delta:.2%}), {e.n_steps} steps")
     if e.steps_note:
         lines.append(f"note: {e.steps_note}")
     if e.dropped:
@@ -55,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             raise DataError(f"--steps must be positive, got {args.steps}")
         from .explainer import Explainer
 
-        e = Explainer.from_pretrained(args.checkpoint).explain(text, args.target, args.method, args.steps)
+        e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(
+            text, args.target, args.method, args.steps)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -9,30 +9,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from captum.attr import IntegratedGradients, LayerIntegratedGradients
+from captum.attr import IntegratedGradients
 
 from sentiment.devices import autocast
 
 # Fixed steps (``n_steps`` given): Gauss-Legendre on the whole path, Captum's default.
-# Adaptive steps (the default): the margin along the path from the [PAD]
-# baseline is flat, then flips sharply somewhere in alpha = 0.3-0.7 (on the
-# fine-tuned MiniLM the gradient peak is ~0.07 wide), which a single
-# Gauss-Legendre rule resolves only with ~24 nodes. Instead the path is cut into
-# SEGMENTS equal parts; one cheap forward pass gives the margin at their ends,
-# the DEFAULT_STEPS gradient nodes go to the parts where the margin changes,
-# and since each part's own completeness error is known exactly, only the worst
-# part is refined until the whole error is under TARGET_RELATIVE_DELTA.
-# Measured on 20 median-length test reviews (benchmarks/explain_speed.py): 11-19
-# nodes, median relative delta 0.37%, max 1.9%; 16 nodes on the whole path
-# gave a median of 2.1% and a max of 26%.
+# Adaptive steps (the default): the margin along the path from the baseline is
+# flat, then flips sharply somewhere in alpha = 0.3-0.7 (on the fine-tuned
+# MiniLM the gradient peak is ~0.07 wide), which a single Gauss-Legendre rule
+# resolves only with ~24 nodes. Instead the path is cut into SEGMENTS equal
+# parts; one cheap forward pass gives the margin at their ends, the
+# DEFAULT_STEPS gradient nodes go to the parts where the margin changes, and
+# since each part's own completeness error is known exactly, only the worst part
+# is refined until the completeness error (below) is under
+# TARGET_COMPLETENESS_ERROR, or the step budget is spent.
+# Measured on 20 median-length test reviews with the [PAD] baseline
+# (benchmarks/explain_speed.py): 11-19 nodes, median relative delta 0.37%, max
+# 1.9%; 16 nodes on the whole path gave a median of 2.1% and a max of 26%.
 SEGMENTS = 4
 DEFAULT_STEPS = 10
 MIN_SEGMENT_STEPS = 2
 MAX_STEPS = 96
-TARGET_RELATIVE_DELTA = 0.02
-# Completeness error, relative to |f(input) - f(baseline)|, above which an
-# explanation is flagged as not to be trusted.
-MAX_RELATIVE_DELTA = 0.05
+# A gradient node costs about its sequence length (attention adds a little):
+# the refinement stops at STEP_TOKEN_BUDGET // length nodes (32 at 512 tokens),
+# so no explanation runs away on a long review.
+STEP_TOKEN_BUDGET = 32 * 512
+TARGET_COMPLETENESS_ERROR = 0.02
+# Completeness error above which an explanation is flagged as not to be trusted.
+MAX_COMPLETENESS_ERROR = 0.05
+
+
+def completeness_error(delta: float, attribution_mass: float, difference: float) -> float:
+    """|delta| as a share of the scores' size: ``|delta| / max(sum |a_i|, |f(input) - f(baseline)|)``.
+
+    ``delta``: sum of attributions minus ``difference`` = f(input) - f(baseline);
+    ``attribution_mass``: sum of |attribution| over the tokens. Unlike the
+    relative delta (``|delta| / |difference|``) it does not explode when
+    f(input) is close to f(baseline) (a review near the decision boundary,
+    explained from a neutral baseline): it asks how much of what the scores
+    show is integration error. It lies in [0, 2], since
+    ``|delta| <= sum |a_i| + |difference|``; 0 when everything is 0.
+    """
+    scale = max(attribution_mass, abs(difference))
+    return abs(delta) / scale if scale > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,18 @@ class IGResult:
         return self.attribution_sum - (self.margin_input - self.margin_baseline)
 
     @property
+    def attribution_mass(self) -> float:
+        return float(self.token_attributions.abs().sum())
+
+    @property
+    def completeness_error(self) -> float:
+        """What the refinement stops on and the trust flag reads: see :func:`completeness_error`."""
+        return completeness_error(self.convergence_delta, self.attribution_mass,
+                                  self.margin_input - self.margin_baseline)
+
+    @property
     def relative_delta(self) -> float:
+        """|delta| / |f(input) - f(baseline)|, the customary figure: it explodes when the two are close."""
         return relative_delta(self.convergence_delta, self.margin_input - self.margin_baseline)
 
 
@@ -94,53 +124,60 @@ def allocate_steps(margin_changes: list[float], total: int = DEFAULT_STEPS,
 
 def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, target: int,
                          n_steps: int | None = None, margins: tuple[float, float] | None = None,
-                         max_steps: int = MAX_STEPS,
-                         max_relative_delta: float = TARGET_RELATIVE_DELTA,
-                         precision: str = "fp32") -> IGResult:
+                         max_steps: int | None = None,
+                         max_error: float = TARGET_COMPLETENESS_ERROR,
+                         precision: str = "fp32", baseline: torch.Tensor | None = None) -> IGResult:
     """Integrated gradients of the ``target`` margin on the word embeddings of one tokenised sequence.
 
-    ``n_steps`` given: Captum's ``LayerIntegratedGradients`` with exactly that
-    many Gauss-Legendre steps (``margins`` = (f(input), f(baseline)) when the
-    caller already has them). Otherwise the adaptive segmented rule above, which
-    refines until the relative completeness error is under
-    ``max_relative_delta`` or ``max_steps`` nodes are spent. ``precision``:
-    "bf16" runs the passes under autocast (about 2x faster on CPUs with bf16).
+    ``baseline``: the word embeddings (1, seq_len, hidden) the path starts from
+    (``explain.baseline``); None = the sequence with every word piece replaced
+    by [PAD]. ``n_steps`` given: Captum's ``IntegratedGradients`` on the word
+    embeddings (``LayerIntegratedGradients`` on that layer, with a baseline
+    that need not be a token) with exactly that many Gauss-Legendre steps.
+    Otherwise the adaptive segmented rule above, which refines until the
+    completeness error is under ``max_error`` or ``max_steps`` nodes are spent
+    (None: ``STEP_TOKEN_BUDGET // seq_len``, at most ``MAX_STEPS``).
+    ``margins`` = (f(input), f(baseline)) when the caller already has them.
+    ``precision``: "bf16" runs the passes under autocast (about 2x faster on CPUs with bf16).
     """
     ids = torch.as_tensor(input_ids, dtype=torch.long).reshape(1, -1).to(model.device)
-    baseline = pad_baseline(ids.cpu(), tokenizer).to(model.device)
     model.eval()
+    with torch.no_grad():
+        embed = model.get_input_embeddings()
+        x = embed(ids).float()
+        x0 = embed(pad_baseline(ids.cpu(), tokenizer).to(model.device)).float() if baseline is None else baseline
+    x0 = x0.to(x)
     if n_steps is None:
-        return segmented_integrated_gradients(model, ids, baseline, target, max_steps, max_relative_delta,
-                                              precision, margins)
-    forward = margin_forward(model, target, precision)
+        if max_steps is None:
+            max_steps = min(MAX_STEPS, STEP_TOKEN_BUDGET // ids.shape[1])
+        return segmented_integrated_gradients(model, x, x0, target, max_steps, max_error, precision, margins)
+    forward = margin_forward(model, target, precision, embeddings=True)
     if margins is None:
         with torch.no_grad():
-            m = forward(torch.cat([ids, baseline]))
+            m = forward(torch.cat([x, x0]))
         margins = (float(m[0]), float(m[1]))
-    lig = LayerIntegratedGradients(forward, model.get_input_embeddings())
     # Captum fails under torch.inference_mode; it enables gradients itself, and
     # autograd computes only the gradients asked for, not the weights'.
-    attributions = lig.attribute(ids, baselines=baseline, n_steps=n_steps, method="gausslegendre",
-                                 internal_batch_size=n_steps)
+    attributions = IntegratedGradients(forward).attribute(x, baselines=x0, n_steps=n_steps, method="gausslegendre",
+                                                          internal_batch_size=n_steps)
     return IGResult(attributions.sum(-1)[0].detach().float().cpu(), margins[0], margins[1], n_steps)
 
 
-def segmented_integrated_gradients(model, ids: torch.Tensor, baseline: torch.Tensor, target: int,
+def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, target: int,
                                    max_steps: int = MAX_STEPS,
-                                   max_relative_delta: float = TARGET_RELATIVE_DELTA,
+                                   max_error: float = TARGET_COMPLETENESS_ERROR,
                                    precision: str = "fp32",
                                    margins: tuple[float, float] | None = None) -> IGResult:
-    """Composite Gauss-Legendre over ``SEGMENTS`` parts of the path, refined where completeness fails.
+    """Composite Gauss-Legendre over ``SEGMENTS`` parts of the path from ``x0`` to ``x``, refined where
+    completeness fails.
 
-    Integrated gradients on the word-embedding output with Captum's
-    ``IntegratedGradients``, which is ``LayerIntegratedGradients`` on that layer;
+    ``x``, ``x0``: word embeddings (1, seq_len, hidden) of the input and the
+    baseline. Integrated gradients on them with Captum's ``IntegratedGradients``;
     each part [a, b] of the path is one Captum call from x(a) to x(b), and the
     attributions of the parts add up to those of the whole path. ``margins`` =
     (f(input), f(baseline)) when the caller has them, computed in ``precision``.
+    The first allocation of nodes runs whatever ``max_steps`` says; only refinement stops at it.
     """
-    with torch.no_grad():
-        embed = model.get_input_embeddings()
-        x, x0 = embed(ids).float(), embed(baseline).float()
     point = lambda alpha: x0 + alpha * (x - x0)  # noqa: E731
     bounds = [i / SEGMENTS for i in range(SEGMENTS + 1)]
     forward = margin_forward(model, target, precision, embeddings=True)
@@ -158,12 +195,16 @@ def segmented_integrated_gradients(model, ids: torch.Tensor, baseline: torch.Ten
         return ig.attribute(point(b), baselines=point(a), n_steps=steps, method="gausslegendre",
                             internal_batch_size=steps).sum(-1)[0].detach().float().cpu()
 
+    def error() -> float:
+        delta = sum(errors)
+        return completeness_error(delta, float(torch.stack(parts).sum(0).abs().sum()), difference)
+
     steps = allocate_steps(changes)
     parts = [segment(i, n) for i, n in enumerate(steps)]
     first_steps = sum(steps)
     errors = [float(p.sum()) - c for p, c in zip(parts, changes)]  # each part's completeness error
-    first = relative_delta(sum(errors), difference)
-    while abs(sum(errors)) > max_relative_delta * abs(difference) and sum(steps) < max_steps:
+    first = error()
+    while error() > max_error and sum(steps) < max_steps:
         worst = max(range(SEGMENTS), key=lambda i: abs(errors[i]))
         steps[worst] = min(2 * steps[worst], steps[worst] + max_steps - sum(steps))
         parts[worst] = segment(worst, steps[worst])
@@ -171,9 +212,10 @@ def segmented_integrated_gradients(model, ids: torch.Tensor, baseline: torch.Ten
     result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps))
     if sum(steps) == first_steps:
         return result
-    note = (f"steps raised from {first_steps} to {sum(steps)}: relative delta was {first:.1%} "
-            f"(> {max_relative_delta:.0%}), now {result.relative_delta:.1%}")
-    if result.relative_delta > max_relative_delta:
+    now = result.completeness_error
+    note = (f"steps raised from {first_steps} to {sum(steps)}: completeness error was {first:.1%} "
+            f"(> {max_error:.0%}), now {now:.1%}")
+    if now > max_error:
         note += "; still above the target" + (", read these scores with care"
-                                               if result.relative_delta > MAX_RELATIVE_DELTA else "")
+                                               if now > MAX_COMPLETENESS_ERROR else "")
     return IGResult(result.token_attributions, result.margin_input, result.margin_baseline, result.n_steps, note)

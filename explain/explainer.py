@@ -14,7 +14,8 @@ from sentiment.model import checkpoint_max_length
 from sentiment.predictor import load_checkpoint
 from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
 
-from .attribution import MAX_RELATIVE_DELTA, integrated_gradients, pad_baseline
+from .attribution import MAX_COMPLETENESS_ERROR, integrated_gradients
+from .baseline import BASELINES, BaselineVectors
 from .batching import margin
 from .occlusion import occlusion_scores
 from .words import DroppedSpan, Word, dropped_span, merge_word_pieces, word_groups
@@ -26,10 +27,16 @@ METHODS = ("ig", "occlusion")
 class Explanation:
     """Which words pushed the prediction toward ``target``, and how far to trust that.
 
-    ``words[i].score`` > 0 pushed toward ``target``. For integrated gradients the
-    scores add up to ``margin_input - margin_baseline`` up to ``convergence_delta``
-    (the completeness check); ``relative_delta`` is that error relative to the
-    difference. Occlusion has no such check (``relative_delta`` is None).
+    ``words[i].score`` > 0 pushed toward ``target``, relative to the baseline:
+    the review with its words taken out (``explain.baseline``), which the model
+    reads with ``baseline_p_positive`` (about 0.5 for the default, neutral one).
+    For integrated gradients the scores add up to ``margin_input -
+    margin_baseline`` up to ``convergence_delta`` (the completeness check);
+    ``completeness_error`` is |delta| as a share of the scores' total size (see
+    ``explain.attribution.completeness_error``), what ``trustworthy`` reads;
+    ``relative_delta`` is |delta| / |margin_input - margin_baseline|, the
+    customary figure, which explodes when the two margins are close. Occlusion
+    has no such check (all three are None).
     """
 
     text: str
@@ -39,9 +46,12 @@ class Explanation:
     method: str
     words: list[Word]
     margin_input: float        # logit[target] - logit[other] on the review
-    margin_baseline: float     # the same on the all-[PAD] baseline
+    margin_baseline: float     # the same on the baseline (the review with its words taken out)
+    baseline: str              # which baseline: "neutral" (calibrated) or a fixed token, explain.baseline
+    baseline_p_positive: float  # what the model says about the review with its words taken out
     attribution_sum: float
     convergence_delta: float | None
+    completeness_error: float | None
     relative_delta: float | None
     n_steps: int | None
     steps_note: str | None
@@ -54,7 +64,7 @@ class Explanation:
 
     @property
     def trustworthy(self) -> bool:
-        return self.relative_delta is not None and self.relative_delta <= MAX_RELATIVE_DELTA
+        return self.completeness_error is not None and self.completeness_error <= MAX_COMPLETENESS_ERROR
 
     def top_words(self, k: int = 10, toward: str = "both") -> list[Word]:
         """The ``k`` words with the largest |score|, or the largest toward ``"target"`` / ``"other"``."""
@@ -76,28 +86,40 @@ class Explanation:
 class Explainer:
     """Word attributions for a two-class BERT-family classifier (MiniLM, bert-base, ...).
 
+    ``baseline``: ``"neutral"`` (default: calibrated per sequence length so the
+    model reads it as P(positive) ~0.5) or a fixed reference, ``"pad"``,
+    ``"mask"``, ``"unk"``, ``"zero"`` (``explain.baseline``). Nothing carries
+    over from one explanation to the next except that per-length calibration,
+    which belongs to the model, not to any review.
+
     >>> explainer = Explainer.from_pretrained("checkpoints/minilm-imdb-25k")
     >>> explanation = explainer.explain("This is the worst movie I have ever seen")
     >>> min(explanation.words, key=lambda w: w.score).word
     'worst'
     """
 
-    def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH, precision: str = "auto"):
+    def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH, precision: str = "auto",
+                 baseline: str = "neutral"):
         self.model, self.tokenizer, self.max_length = model.eval(), tokenizer, max_length
         self.precision = resolve_precision(model.device.type, precision)
+        if baseline not in BASELINES:
+            raise DataError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
+        self.baselines = BaselineVectors(model, tokenizer, baseline, self.precision, max_length)
         # Captum attributes through hooks on the model's embedding layer, so two
         # explanations running at once on one model corrupt each other.
         self._lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, checkpoint: str | Path, precision: str = "auto") -> "Explainer":
-        """``precision``: "auto" (bf16 where the device computes it natively), "bf16" or "fp32"."""
+    def from_pretrained(cls, checkpoint: str | Path, precision: str = "auto",
+                        baseline: str = "neutral") -> "Explainer":
+        """``precision``: "auto" (bf16 where the device computes it natively), "bf16" or "fp32";
+        ``baseline``: as for ``Explainer``."""
         model, tokenizer = load_checkpoint(checkpoint)
         # This copy is the explainer's own, so it may switch attention: on CPU in bf16,
         # eager attention's backward is ~15% faster than SDPA's on one review and its
         # steps. A model passed to ``Explainer(...)`` is left as the caller set it.
         model.set_attn_implementation("eager")
-        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), precision)
+        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), precision, baseline)
 
     def _target_id(self, target: int | str | None, predicted: int) -> int:
         if target is None:
@@ -130,10 +152,12 @@ class Explainer:
         input_ids, offsets = encoded["input_ids"], [tuple(o) for o in encoded["offsets"]]
         if not offsets:
             raise DataError("the review has no words the model can read")
-        ids = torch.tensor([input_ids])
+        ids = torch.tensor([input_ids], device=self.model.device)
+        baseline = self.baselines.embeddings(ids)
         # Prediction, f(input) and f(baseline) in one batched forward.
         with torch.no_grad(), autocast(self.model.device.type, self.precision):
-            logits = self.model(input_ids=torch.cat([ids, pad_baseline(ids, self.tokenizer)])).logits.float()
+            embedded = self.model.get_input_embeddings()(ids).float()
+            logits = self.model(inputs_embeds=torch.cat([embedded, baseline])).logits.float()
         predicted = int(logits[0].argmax())
         target_id = self._target_id(target, predicted)
         margins = margin(logits, target_id)
@@ -142,23 +166,25 @@ class Explainer:
 
         if method == "ig":
             ig = integrated_gradients(self.model, self.tokenizer, ids, target_id, n_steps,
-                                      margins=(margin_input, margin_baseline), precision=self.precision)
+                                      margins=(margin_input, margin_baseline), precision=self.precision,
+                                      baseline=baseline)
             token_scores = ig.token_attributions[1:-1].tolist()
             words = merge_word_pieces(text, offsets, token_scores)
             delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
-            total, relative = ig.attribution_sum, ig.relative_delta
+            total, error, relative = ig.attribution_sum, ig.completeness_error, ig.relative_delta
         else:
             margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id)
             words = [Word(w.word, w.start, w.end, s)
                      for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets)), scores)]
-            delta = relative = n = note = None
+            delta = error = relative = n = note = None
             total = float(sum(scores))
 
         return Explanation(
             text=text, label=LABELS[predicted], p_positive=float(logits[0].softmax(-1)[1]),
             target=LABELS[target_id], method=method, words=words,
-            margin_input=margin_input, margin_baseline=margin_baseline, attribution_sum=total,
-            convergence_delta=delta, relative_delta=relative, n_steps=n, steps_note=note,
+            margin_input=margin_input, margin_baseline=margin_baseline, baseline=self.baselines.kind,
+            baseline_p_positive=float(logits[1].softmax(-1)[1]), attribution_sum=total,
+            convergence_delta=delta, completeness_error=error, relative_delta=relative, n_steps=n, steps_note=note,
             dropped=dropped_span(text, offsets, encoded["cut"]),
             seconds=time.perf_counter() - started, input_ids=input_ids, token_groups=groups)
 

@@ -9,7 +9,10 @@ probability of that class:
 Both are averaged over k in {1, 5, 10, 20, 50}% (the paper's AOPC bins). The
 same figures for a random ranking of the words give a reference point.
 
-    python -m explain.faithfulness --checkpoint DIR --predictions predictions.csv.gz [--limit 50]
+    python -m explain.faithfulness --checkpoint DIR --predictions predictions.csv.gz [--limit 50 --baseline pad]
+
+The summary also counts the reviews on which the explanation's ranking beats
+the random one (``comprehensiveness_above_random``, ``sufficiency_below_random``).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 from sentiment.data import LABELS, DataError
 
+from .baseline import BASELINES
 from .batching import batched_logits, only_positions, without_positions
 
 FRACTIONS = (0.01, 0.05, 0.10, 0.20, 0.50)
@@ -77,6 +81,7 @@ def evaluate_set(explainer, texts: list[str], method: str = "ig", seed: int = 0,
         own = faithfulness(explainer, e)
         rand = faithfulness(explainer, e, ranking=random_ranking(len(e.words), seed + i))
         rows.append({"label": e.label, "p_positive": e.p_positive, "n_words": len(e.words),
+                     "baseline_p_positive": e.baseline_p_positive, "completeness_error": e.completeness_error,
                      "relative_delta": e.relative_delta, "seconds": e.seconds,
                      "comprehensiveness": own.aopc_comprehensiveness, "sufficiency": own.aopc_sufficiency,
                      "random_comprehensiveness": rand.aopc_comprehensiveness,
@@ -89,12 +94,17 @@ def evaluate_set(explainer, texts: list[str], method: str = "ig", seed: int = 0,
 def summarize(rows: list[dict]) -> dict:
     """Mean and median of each figure over the set."""
     keys = ["comprehensiveness", "sufficiency", "random_comprehensiveness", "random_sufficiency",
-            "relative_delta", "seconds"]
+            "baseline_p_positive", "completeness_error", "relative_delta", "seconds"]
     summary = {"n": len(rows)}
     for key in keys:
         values = [r[key] for r in rows if r[key] is not None]
         if values:
-            summary[key] = {"mean": statistics.fmean(values), "median": statistics.median(values)}
+            summary[key] = {"mean": statistics.fmean(values), "median": statistics.median(values),
+                            "max": max(values)}
+    # The claim to check: the explanation's top words matter more than random ones, review by review.
+    summary["comprehensiveness_above_random"] = sum(r["comprehensiveness"] > r["random_comprehensiveness"]
+                                                    for r in rows)
+    summary["sufficiency_below_random"] = sum(r["sufficiency"] < r["random_sufficiency"] for r in rows)
     return summary
 
 
@@ -124,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reviews", default="test", help="where the texts come from (default: test)")
     parser.add_argument("--limit", type=int, help="only the first N misclassified reviews")
     parser.add_argument("--method", choices=["ig", "occlusion"], default="ig")
+    parser.add_argument("--baseline", choices=BASELINES, default="neutral", help="see explain.baseline")
     parser.add_argument("--output", help="write one row per review to this CSV")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -140,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         ids, texts = misclassified_texts(predictions, load_reviews(args.reviews))
         if args.limit:
             ids, texts = ids[:args.limit], texts[:args.limit]
-        explainer = Explainer.from_pretrained(args.checkpoint)
+        explainer = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -88,9 +88,11 @@ def to_html(explanation: Explanation, title: str = "Why the model said so") -> s
         else:
             # A pasted <br /> is a line break to the reader, not text to show.
             body.append(html.escape(_BR.sub("\n", piece)))
-    trust = ("n/a" if e.relative_delta is None else f"{e.relative_delta:.2%}")
+    trust = ("n/a" if e.completeness_error is None else
+             f"{e.completeness_error:.2%} of the scores' size (delta {e.convergence_delta:+.4f})")
     facts = [f"prediction: {e.label} (P(positive) = {e.p_positive:.3f})",
              f"explained: margin of {e.target}, {e.method}" + (f", {e.n_steps} steps" if e.n_steps else ""),
+             f"with its words taken out (the baseline), the review reads P(positive) = {e.baseline_p_positive:.3f}",
              f"completeness error: {trust}"]
     if e.steps_note:
         facts.append(e.steps_note)

@@ -9,8 +9,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .evaluate import classification_metrics, predictions_frame
-from .pipeline import PREDICTIONS_FILE
-from .report import environment, markdown_table, write_report
+from .model_card import write_model_card
+from .report import PREDICTIONS_FILE, environment, markdown_table, write_report
 
 
 def run_baseline(train: pd.DataFrame, test: pd.DataFrame, output_dir: str | Path) -> dict:
@@ -50,5 +50,6 @@ def run_baseline(train: pd.DataFrame, test: pd.DataFrame, output_dir: str | Path
         "environment": environment(),
     }
     write_report(report, output_dir)
+    write_model_card(output_dir)
     print(markdown_table({output_dir.name: report}))
     return report

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .data import DataError, hold_out, load_reviews, official_split, report_split, sample, without_report_reviews
 from .devices import DEVICES, PRECISIONS, DeviceError
+from .download import DownloadError, add_commands as add_data_commands
 from .model import DEFAULT_BASE
 from .tokenization import DEFAULT_MAX_LENGTH
 from .train import TrainConfig
@@ -89,6 +90,12 @@ def cmd_train(args):
     elif args.data == "report":
         train, test = report_split(args.size or 50_000, args.seed)
         protocol = f"report split: {args.size or 50_000:,} of all 50k reviews, stratified 80/20, seed {args.seed}"
+    elif args.data == "cad":
+        from .cad import cad_training_mix
+
+        train, test = cad_training_mix(args.seed), load_reviews("test")
+        protocol = (f"CAD training pairs (Kaushik et al., 2020) + an equal replay sample of IMDB train "
+                    f"({len(train):,} reviews), official IMDB test split")
     else:
         reviews = load_reviews(args.data)
         if args.test:
@@ -164,6 +171,42 @@ def cmd_baseline(args):
     run_baseline(train, test, args.output)
 
 
+def cmd_study(args):
+    from .study import build_study_file
+
+    path, frame = build_study_file(Path(args.checkpoints), Path(args.output))
+    print(f"{path}: {len(frame):,} reviews ({(frame['sentiment'] == 'positive').sum():,} positive), "
+          f"{path.stat().st_size / 1e6:.2f} MB")
+
+
+def cmd_robustness(args):
+    from .robustness.report import render_text, save
+    from .robustness.run import robustness_report, taxonomy_reviews
+
+    if args.save and not Path(args.checkpoint).is_dir():
+        raise DataError(f"--save writes into the checkpoint folder, and {args.checkpoint} is not a local folder")
+    # the taxonomy's data before the model: missing data fails at once
+    reviews = None if args.skip_taxonomy else taxonomy_reviews(args.checkpoint, args.limit_taxonomy)
+    report = robustness_report(_load_predictor(args), args.checkpoint, reviews, args.batch_size,
+                               args.limit_taxonomy, progress=not args.json)
+    if args.save:
+        print(f"saved {save(report, args.checkpoint)}", file=sys.stderr)
+    print(json.dumps(report) if args.json else render_text(report))
+
+
+def cmd_robustness_table(args):
+    from .robustness.report import REPORT_FILE, markdown_tables
+
+    reports = {}
+    for folder in args.checkpoints:
+        path = Path(folder) / REPORT_FILE
+        if not path.is_file():
+            raise DataError(f"{path}: no saved robustness report; run `python -m sentiment robustness "
+                            f"--checkpoint {folder} --save` first")
+        reports[Path(folder).name] = json.loads(path.read_text())
+    print(markdown_tables(reports))
+
+
 def cmd_table(args):
     from .report import markdown_table, read_report
 
@@ -171,9 +214,12 @@ def cmd_table(args):
 
 
 def cmd_card(args):
+    from .model import record_fp32_compute
     from .model_card import write_model_card
 
     for run in args.runs:
+        if (Path(run) / "config.json").is_file():
+            record_fp32_compute(run)  # Hub loaders compute in the dtype config.json names
         print(write_model_card(run))
 
 
@@ -184,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", parents=[training], help="fine-tune, evaluate and save a classifier")
     p.add_argument("--data", default="official",
-                   help="official (25k/25k split), report (N of all 50k, 80/20), or a CSV / aclImdb folder")
+                   help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + an equal "
+                        "replay sample of IMDB train; use with --model CHECKPOINT), or a CSV / aclImdb folder")
     p.add_argument("--size", type=int, help="official/FILE: training reviews; report: reviews drawn in all")
     p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
     p.add_argument("--name", help="run name (default: from --data)")
@@ -213,6 +260,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv")
     p.set_defaults(func=cmd_predict)
 
+    p = sub.add_parser("robustness", parents=[checkpoint],
+                       help="contrast pairs, behavioural tests and the error taxonomy of a checkpoint")
+    p.add_argument("--save", action="store_true",
+                   help="also write the report to CHECKPOINT/robustness.json (what the app shows without the dataset)")
+    p.add_argument("--skip-taxonomy", action="store_true",
+                   help="leave out the error taxonomy, which needs the IMDB test reviews and predictions.csv.gz")
+    p.add_argument("--limit-taxonomy", type=int, metavar="N",
+                   help="tag a random sample of N test reviews instead of all 25,000")
+    p.set_defaults(func=cmd_robustness)
+
+    p = sub.add_parser("robustness-table", help="the saved robustness reports of checkpoints side by side (Markdown)")
+    p.add_argument("checkpoints", nargs="+", help="checkpoint folders with a robustness.json")
+    p.set_defaults(func=cmd_robustness_table)
+
     p = sub.add_parser("baseline", help="TF-IDF + logistic regression on the same split")
     p.add_argument("--data", choices=["official", "report"], default="official")
     p.add_argument("--size", type=int)
@@ -220,9 +281,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="runs/baseline")
     p.set_defaults(func=cmd_baseline)
 
-    p = sub.add_parser("card", help="(re)write the model card README.md of run folders from their report.json")
+    p = sub.add_parser("card", help="(re)write the Hub metadata of run folders: the model card README.md from "
+                                    "report.json, and config.json's compute dtype (float32)")
     p.add_argument("runs", nargs="+")
     p.set_defaults(func=cmd_card)
+
+    from .study import CHECKPOINTS_DIR, STUDY_REVIEWS
+
+    p = sub.add_parser("study", help="rebuild the error study's review file that ships with the app "
+                                     "(run after retraining a shipped checkpoint)")
+    p.add_argument("--checkpoints", default=str(CHECKPOINTS_DIR),
+                   help="folder whose */predictions.csv.gz name the mistakes to cover (default: %(default)s)")
+    p.add_argument("--output", default=str(STUDY_REVIEWS), help="file to write (default: %(default)s)")
+    p.set_defaults(func=cmd_study)
+
+    add_data_commands(sub)  # data download: the IMDB archive, checked and converted
 
     p = sub.add_parser("table", help="print run folders' reports side by side")
     p.add_argument("runs", nargs="+")
@@ -235,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*TRANSFORMERS_CACHE.*")
     try:
         args.func(args)
-    except (DataError, DeviceError) as error:
+    except (DataError, DeviceError, DownloadError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,6 +14,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+# Where the shared split lives (``$IMDB_DATA_DIR``, the per-user cache, ``shared/``) and how to get it.
+from .download import DOWNLOAD_COMMAND, default_data_dir, missing_data_message  # noqa: F401 (re-exported)
+
 LABELS = ("negative", "positive")  # index = label id
 LABEL_IDS = {name: i for i, name in enumerate(LABELS)}
 
@@ -29,6 +32,10 @@ class DataError(ValueError):
     """Input data that cannot be used, with a message meant for the user."""
 
 
+class DataMissingError(DataError):
+    """The IMDB dataset is not installed; the message names the command that gets it."""
+
+
 def strip_line_breaks(text: str) -> str:
     """Replace HTML line breaks by spaces of the same length.
 
@@ -39,23 +46,15 @@ def strip_line_breaks(text: str) -> str:
     return _BR.sub(lambda m: " " * len(m.group()), text)
 
 
-def default_data_dir() -> Path:
-    """``$IMDB_DATA_DIR``, else ``shared/data/imdb`` next to or above the repo."""
-    if os.environ.get("IMDB_DATA_DIR"):
-        return Path(os.environ["IMDB_DATA_DIR"])
-    repo = Path(__file__).resolve().parent.parent
-    for candidate in (repo / "shared/data/imdb", repo.parent / "shared/data/imdb"):
-        if candidate.is_dir():
-            return candidate
-    return repo.parent / "shared/data/imdb"
-
-
 def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.DataFrame:
     """Load reviews from ``train``/``test`` (the shared IMDB split), ``all``
     (both), a CSV file (``.csv`` or ``.csv.gz``) or an ``aclImdb`` folder."""
     name = str(source)
     if name in SHARED_SPLITS:
-        return _read_csv(default_data_dir() / f"{name}.csv.gz", require_labels)
+        path = default_data_dir() / f"{name}.csv.gz"
+        if not path.is_file():
+            raise DataMissingError(missing_data_message(path.name))
+        return _read_csv(path, require_labels)
     if name == "all":
         return pd.concat([load_reviews(s, require_labels) for s in SHARED_SPLITS], ignore_index=True)
     path = Path(source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .report import duration, read_report
+from .tokenization import HEAD_FRACTION
 
 BASE_MODEL_IDS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2"}
 
@@ -24,66 +25,53 @@ LIMITS = """\
 """
 
 
-def model_card(report: dict, name: str) -> str:
-    base = BASE_MODEL_IDS.get(report["model"], report["model"])
-    m, t, c = report["metrics"], report["timings"], report.get("config", {})
-    per_class = m.get("per_class", {})
-    attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
-                         else "the base model's attention dropout")
+CAD_NOTE = """- Contrast pairs: the CAD training pairs of Kaushik, Hovy & Lipton (ICLR 2020), "Learning the
+  Difference that Makes a Difference with Counterfactually-Augmented Data"
+  (github.com/acmi-lab/counterfactually-augmented-data, Apache-2.0): IMDB reviews and
+  minimal edits that flip their label.
+"""
+TAGS = ["sentiment-analysis", "text-classification", "imdb", "movie-reviews"]
+
+
+def hub_base_model(model: str) -> tuple[str, str | None]:
+    """``(Hub id of the base model, local checkpoint it continued or None)``.
+
+    A run that continued one of this repository's checkpoints (``--model
+    checkpoints/NAME``) names that checkpoint; the Hub id is then its own base's.
+    """
+    path = Path(model)
+    if (path / "report.json").is_file():
+        return hub_base_model(read_report(path)["model"])[0], path.name
+    return BASE_MODEL_IDS.get(model, model), None
+
+
+def card_metadata(report: dict, name: str, **fields) -> str:
+    """The card's YAML front matter, with a ``model-index`` of the test metrics (Hub evaluation results).
+
+    Args:
+        report: the run's ``report.json``.
+        name: the model's name in the ``model-index``.
+        fields: further ``ModelCardData`` fields (``library_name``, ``base_model``, ...).
+    """
+    from huggingface_hub import EvalResult, ModelCardData
+
+    m = report["metrics"]
+    results = [EvalResult(task_type="text-classification", task_name="Sentiment analysis",
+                          dataset_type="stanfordnlp/imdb", dataset_name="IMDB (Maas et al., 2011)",
+                          dataset_split="test", metric_type=key, metric_name=label, metric_value=round(m[key], 4))
+               for key, label in (("accuracy", "Accuracy"), ("precision", "Precision (weighted)"),
+                                  ("recall", "Recall (weighted)"), ("f1", "F1 (weighted)"))]
+    data = ModelCardData(language="en", license="apache-2.0", datasets=["stanfordnlp/imdb"],
+                         metrics=["accuracy", "f1"], tags=TAGS, model_name=name, eval_results=results, **fields)
+    return f"---\n{data.to_yaml()}\n---\n"
+
+
+def _results(report: dict) -> str:
+    m = report["metrics"]
     rows = "\n".join(f"| {label} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} | {v['support']:,} |"
-                     for label, v in per_class.items())
+                     for label, v in m.get("per_class", {}).items())
     (tn, fp), (fn, tp) = m["confusion_matrix"]
-    return f"""---
-license: apache-2.0
-language: en
-library_name: transformers
-pipeline_tag: text-classification
-base_model: {base}
-datasets:
-- stanfordnlp/imdb
-metrics:
-- accuracy
-- f1
----
-
-# {name}
-
-A binary sentiment classifier for English movie reviews (`negative` / `positive`),
-fine-tuned from [{base}](https://huggingface.co/{base}) on IMDB reviews
-(Maas et al., 2011) with this repository's `python -m sentiment train`.
-
-```python
-from transformers import pipeline
-classify = pipeline("text-classification", model="checkpoints/{name}")  # or its Hub repo id
-classify("A technical marvel, but the script cannot be taken seriously.")
-```
-
-Weights are stored as fp16 safetensors; `from_pretrained(..., dtype=torch.float32)`
-loads them as fp32. `config.json` carries the label names and `review_max_length`,
-the truncation length used in training.
-
-## Data
-
-- Training: {report['train_size']:,} reviews ({report['protocol']}), plus
-  {report.get('validation_size', 0):,} held out from the training part to choose the best step.
-- Test: {report['test_size']:,} reviews. The lab report's four misread reviews
-  (`train/pos/12398_8`, `test/neg/8977_4`, `train/neg/3907_3`, `test/pos/1235_8`)
-  are never trained on.
-
-## Recipe
-
-{c.get('epochs', 'n/a')} epoch(s), AdamW, learning rate {c.get('learning_rate', 'n/a')}, batch size
-{c.get('batch_size', 'n/a')}, linear warm-up over {c.get('warmup', 0):.0%} of the steps and linear decay,
-weight decay {c.get('weight_decay', 'n/a')}, gradient clipping at {c.get('max_grad_norm', 'n/a')},
-{attention_dropout}, max length {report['max_length']} tokens with head + tail truncation, batches grouped by length;
-trained on {report['device']['training']} in {report['mixed_precision']['training']}
-({duration(t.get('training_s'))}, {t.get('training_samples_per_s', 0):.1f} samples/s),
-evaluated on {report['device']['evaluation']} in {report['mixed_precision']['evaluation']}
-({duration(t.get('evaluation_s'))}).
-
-## Results on the test set
-
-| metric | value |
+    return f"""| metric | value |
 | --- | --- |
 | accuracy | {m['accuracy']:.4f} |
 | precision (weighted) | {m['precision']:.4f} |
@@ -94,18 +82,100 @@ evaluated on {report['device']['evaluation']} in {report['mixed_precision']['eva
 | --- | --- | --- | --- | --- |
 {rows}
 
-Confusion matrix (rows: true, columns: predicted): negative {tn:,} / {fp:,}; positive {fn:,} / {tp:,}.
+Confusion matrix (rows: true, columns: predicted): negative {tn:,} / {fp:,}; positive {fn:,} / {tp:,}."""
+
+
+def model_card(report: dict, name: str) -> str:
+    base, parent = hub_base_model(report["model"])
+    t, c = report["timings"], report.get("config", {})
+    attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
+                         else "the base model's attention dropout")
+    max_length = report["max_length"]
+    head = int((max_length - 2) * HEAD_FRACTION)
+    stored = "fp16" if report.get("saved_dtype") == "fp16" else "fp32"
+    metadata = card_metadata(report, name, library_name="transformers", pipeline_tag="text-classification",
+                             base_model=base)
+    return f"""{metadata}
+# {name}
+
+A binary sentiment classifier for English movie reviews (`negative` / `positive`),
+fine-tuned from [{base}](https://huggingface.co/{base}){f" (continuing this repository's `{parent}` checkpoint)" if parent else ""} on IMDB reviews
+(Maas et al., 2011) with this repository's `python -m sentiment train`.
+
+```python
+from transformers import pipeline
+classify = pipeline("text-classification", model="checkpoints/{name}")  # or its Hub repo id
+classify("A technical marvel, but the script cannot be taken seriously.", truncation=True)
+```
+
+`truncation=True` matters: without it the pipeline fails on reviews longer than
+512 tokens (about one IMDB review in eight). The pipeline then keeps the *first*
+512 tokens; this model was trained and evaluated reading the first {head} and the
+last {max_length - 2 - head} word pieces of a long review (head + tail, Sun et al., 2019),
+which is what `sentiment.predictor.Predictor.from_pretrained("checkpoints/{name}")`
+and `python -m sentiment predict` do. On long reviews the two can disagree.
+
+Weights are stored as {stored} safetensors; `config.json` says `float32`, so
+`from_pretrained` and the pipeline load and compute in fp32 on a CPU. It also
+carries the label names and `review_max_length` ({max_length}), the truncation length used in training.
+
+## Data
+
+{CAD_NOTE if "CAD" in report['protocol'] else ""}- Training: {report['train_size']:,} reviews ({report['protocol']}), plus
+  {report.get('validation_size', 0):,} held out from the training part to choose the best step.
+- Test: {report['test_size']:,} reviews. The lab report's four misread reviews
+  (`train/pos/12398_8`, `test/neg/8977_4`, `train/neg/3907_3`, `test/pos/1235_8`)
+  are never trained on.
+
+## Recipe
+
+{c.get('epochs', 'n/a')} epoch(s), AdamW, learning rate {c.get('learning_rate', 'n/a')}, batch size
+{c.get('batch_size', 'n/a')}, linear warm-up over {c.get('warmup', 0):.0%} of the steps and linear decay,
+weight decay {c.get('weight_decay', 'n/a')}, gradient clipping at {c.get('max_grad_norm', 'n/a')},
+{attention_dropout}, max length {max_length} tokens with head + tail truncation, batches grouped by length;
+trained on {report['device']['training']} in {report['mixed_precision']['training']}
+({duration(t.get('training_s'))}, {t.get('training_samples_per_s', 0):.1f} samples/s),
+evaluated on {report['device']['evaluation']} in {report['mixed_precision']['evaluation']}
+({duration(t.get('evaluation_s'))}).
+
+## Results on the test set
+
+{_results(report)}
 
 `predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`,
 `p_positive`); the review texts stay in the dataset.
 
 ## Limits
 
-{LIMITS.format(max_length=report['max_length'])}"""
+{LIMITS.format(max_length=max_length)}"""
+
+
+def baseline_card(report: dict, name: str) -> str:
+    """The card of the TF-IDF baseline: what it is, how to rebuild it, and its test figures."""
+    metadata = card_metadata(report, name, library_name="sklearn", pipeline_tag="text-classification")
+    return f"""{metadata}
+# {name}
+
+The bar a fine-tuned model has to clear: {report['model']} on the same IMDB
+split as the fine-tuned checkpoints ({report['train_size']:,} training reviews,
+{report['test_size']:,} test reviews), reading every word of every review (no truncation).
+
+Only its report and test predictions ship: the fitted vectoriser and classifier
+would be a pickle, which this project does not distribute. Rebuild it in a few
+seconds with `python -m sentiment baseline --output checkpoints/{name}`.
+
+## Results on the test set
+
+{_results(report)}
+
+`predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`, `p_positive`).
+"""
 
 
 def write_model_card(directory: str | Path) -> Path:
     directory = Path(directory)
     path = directory / "README.md"
-    path.write_text(model_card(read_report(directory), directory.name))
+    report = read_report(directory)
+    card = model_card if "config" in report else baseline_card  # only fine-tuned runs record a config
+    path.write_text(card(report, directory.name))
     return path

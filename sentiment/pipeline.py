@@ -10,10 +10,8 @@ from .devices import resolve_device, resolve_precision
 from .evaluate import evaluate
 from .model import count_parameters, save_checkpoint
 from .model_card import write_model_card
-from .report import environment, markdown_table, write_report
+from .report import PREDICTIONS_FILE, environment, markdown_table, write_report
 from .train import TrainConfig, config_dict, discard_work_dir, fine_tune
-
-PREDICTIONS_FILE = "predictions.csv.gz"
 
 
 def run(train: pd.DataFrame, validation: pd.DataFrame, test: pd.DataFrame, config: TrainConfig,

@@ -8,6 +8,10 @@ from pathlib import Path
 import torch
 import transformers
 
+REPORT_FILE = "report.json"
+# Every test prediction of a run: id, sentiment, predicted, p_positive (and review unless slim).
+PREDICTIONS_FILE = "predictions.csv.gz"
+
 
 def environment() -> dict:
     return {"python": platform.python_version(), "torch": torch.__version__,
@@ -16,14 +20,14 @@ def environment() -> dict:
 
 
 def write_report(report: dict, directory: str | Path) -> Path:
-    path = Path(directory) / "report.json"
+    path = Path(directory) / REPORT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n")
     return path
 
 
 def read_report(directory: str | Path) -> dict:
-    return json.loads((Path(directory) / "report.json").read_text())
+    return json.loads((Path(directory) / REPORT_FILE).read_text())
 
 
 def duration(seconds: float | None) -> str:
@@ -56,6 +60,7 @@ def _rows(report: dict) -> dict[str, str]:
         "tokenising the training set": duration(timings.get("tokenisation_s")),
         "fine-tuning": duration(timings.get("training_s")),
         "training samples/s": _rate(timings.get("training_samples_per_s"), "/s"),
+        "best validation accuracy": _best_validation(report),
         "evaluation": duration(timings.get("evaluation_s")),
         "evaluation reviews/s": _rate(timings.get("evaluation_reviews_per_s"), "/s"),
         "accuracy": f"{metrics['accuracy']:.4f}",
@@ -65,6 +70,14 @@ def _rows(report: dict) -> dict[str, str]:
         "parameters (model)": f"{params['total']:,}",
         "parameters (classifier head)": f"{params['head']:,}",
     }
+
+
+def _best_validation(report: dict) -> str:
+    """The best step's accuracy on the held-out validation part (what the recipe is chosen on)."""
+    scores = [e["eval_accuracy"] for e in report.get("validation", []) if "eval_accuracy" in e]
+    if not scores:
+        return "n/a"
+    return f"{max(scores):.4f} (of {report.get('validation_size', 0):,})"
 
 
 def markdown_table(reports: dict[str, dict]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+from transformers import DataCollatorWithPadding, Trainer, TrainingArguments, set_seed
 from transformers.trainer_utils import get_last_checkpoint
 
 from .devices import resolve_device, resolve_precision
@@ -76,6 +76,9 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
     device = resolve_device(config.device)
     precision = resolve_precision(device, config.precision)
     tokenizer = load_tokenizer(config.model)
+    # Seed before the classification head is created: the Trainer seeds only later, so
+    # without this the same --seed gave a different random head, and different results.
+    set_seed(config.seed)
     model = load_classifier(config.model, attention_probs_dropout_prob=config.attention_dropout)
 
     start = time.perf_counter()

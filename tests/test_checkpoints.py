@@ -1,12 +1,14 @@
 """The shipped checkpoints: they load offline and the large one earns its place."""
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import torch
+from conftest import shared_reviews
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from sentiment.data import load_reviews, sample
+from sentiment.data import sample
 from sentiment.evaluate import classification_metrics
 from sentiment.predictor import Predictor
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.skipif(not (LARGE / "config.json").exists() or not (SMA
 
 @pytest.fixture(scope="module")
 def fixed_sample():
-    return sample(load_reviews("test"), 500, seed=0)
+    return sample(shared_reviews("test"), 500, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +54,31 @@ def test_checkpoint_loads_with_plain_transformers_and_ships_its_study_files(chec
     assert len(predictions) == 25_000
     assert (checkpoint / "README.md").read_text().startswith("---\n")
     assert not list(checkpoint.glob("*.bin")) and not list(checkpoint.glob("*.pt"))  # safetensors only
+
+
+@pytest.mark.parametrize("checkpoint", [LARGE, SMALL], ids=lambda p: p.name)
+def test_card_snippet_runs_in_fp32_on_a_2000_word_review_and_card_has_eval_results(checkpoint):
+    import re
+
+    from huggingface_hub import ModelCard
+
+    card = (checkpoint / "README.md").read_text()
+    assert ModelCard.load(checkpoint / "README.md").data.eval_results
+    snippet = re.search(r"```python\n(.*?)```", card, re.S).group(1)
+    assert "truncation=True" in snippet and f'model="checkpoints/{checkpoint.name}"' in snippet
+    namespace = {}
+    exec(snippet.replace('"checkpoints/', f'"{CHECKPOINTS}/'), namespace)  # the card's own code, as written
+    classify = namespace["classify"]
+    assert classify.model.dtype == torch.float32  # config.json says float32 although weights are stored fp16
+    long_review = " ".join(["A moving, wonderful film with a superb cast."] * 250)  # 2,000 words
+    (result,) = classify(long_review, truncation=True)
+    assert result["label"] == "positive"
+
+
+def test_baseline_card_has_eval_results():
+    from huggingface_hub import ModelCard
+
+    data = ModelCard.load(CHECKPOINTS / "tfidf-baseline" / "README.md").data
+    accuracy = next(r for r in data.eval_results if r.metric_type == "accuracy")
+    assert accuracy.metric_value == round(json.loads((CHECKPOINTS / "tfidf-baseline" / "report.json")
+                                                      .read_text())["metrics"]["accuracy"], 4)

@@ -2,6 +2,7 @@ import gzip
 
 import pandas as pd
 import pytest
+from conftest import require_dataset, shared_reviews
 
 from sentiment.data import (REPORT_REVIEW_IDS, DataError, load_reviews, official_split, report_split,
                             strip_line_breaks)
@@ -14,7 +15,7 @@ def write(path, text, mode="w"):
 
 
 def test_shared_splits_have_labels_ids_and_no_html_breaks():
-    test = load_reviews("test")
+    test = shared_reviews("test")
     assert len(test) == 25_000
     assert set(test["label"]) == {0, 1}
     assert test["label"].sum() == 12_500
@@ -31,6 +32,7 @@ def test_line_breaks_become_spaces_of_the_same_length():
 
 
 def test_report_reviews_never_reach_a_training_set():
+    require_dataset()
     train, test = official_split()
     assert not train["id"].isin(REPORT_REVIEW_IDS).any()
     assert len(train) == 25_000 - 2  # two of the four are in the official train split
@@ -44,6 +46,7 @@ def test_report_reviews_never_reach_a_training_set():
 
 
 def test_report_split_is_stratified_80_20_and_reproducible():
+    require_dataset()
     train, test = report_split(10_000, seed=7)
     again, _ = report_split(10_000, seed=7)
     assert list(train["id"]) == list(again["id"])

@@ -14,7 +14,10 @@ from captum.attr import LayerIntegratedGradients
 
 from explain import Explainer
 from explain.__main__ import main as explain_main
-from explain.attribution import DEFAULT_STEPS, allocate_steps, integrated_gradients, margin_forward, pad_baseline
+from explain import attribution
+from explain.attribution import (DEFAULT_STEPS, IGResult, allocate_steps, completeness_error, integrated_gradients,
+                                 margin_forward, pad_baseline)
+from explain.baseline import TOLERANCE, BaselineVectors
 from explain.batching import batched_logits, margin, without_positions
 from explain.faithfulness import evaluate_set, faithfulness, misclassified_texts, summarize
 from explain.occlusion import rank_agreement
@@ -57,6 +60,21 @@ def test_completeness_holds_on_a_tiny_model(explainer):
     assert word_sum == pytest.approx(e.attribution_sum, rel=1e-5, abs=1e-6)
     assert abs(word_sum - difference) <= 0.02 * abs(difference)
     assert e.relative_delta == pytest.approx(abs(word_sum - difference) / abs(difference), rel=1e-3, abs=1e-6)
+    mass = sum(abs(w.score) for w in e.words)  # one piece per word in REVIEW, so token and word mass agree
+    assert e.completeness_error == pytest.approx(abs(word_sum - difference) / max(mass, abs(difference)),
+                                                 rel=1e-3, abs=1e-6)
+
+
+def test_completeness_error_stays_small_when_input_and_baseline_margins_are_equal():
+    # f(input) = f(baseline) exactly, scores that cancel and a small integration error:
+    # the relative delta divides by zero, the completeness error does not.
+    result = IGResult(torch.tensor([0.0, 1.25, -1.249, 0.0]), margin_input=0.3, margin_baseline=0.3, n_steps=8)
+    assert result.convergence_delta == pytest.approx(0.001, abs=1e-6)
+    assert result.relative_delta > 1e6
+    assert result.completeness_error == pytest.approx(0.001 / 2.499, rel=1e-3)
+    assert completeness_error(0.0, 0.0, 0.0) == 0.0  # nothing at all to explain: no error
+    # and bounded: nothing attributed to a change of 1 is an error of 100%, not more
+    assert completeness_error(-1.0, 0.0, 1.0) == pytest.approx(1.0)
 
 
 def test_margins_and_delta_agree_with_a_plain_captum_call(explainer):
@@ -70,6 +88,27 @@ def test_margins_and_delta_agree_with_a_plain_captum_call(explainer):
     assert ours.convergence_delta == pytest.approx(float(delta), rel=1e-3, abs=1e-6)
 
 
+def test_neutral_baseline_reads_as_neutral_on_a_tiny_model(explainer):
+    model, tokenizer = explainer.model, explainer.tokenizer
+    pad_only = BaselineVectors(model, tokenizer, "pad")
+    neutral = BaselineVectors(model, tokenizer, "neutral", max_length=explainer.max_length)
+    for length in (6, 23, 64):
+        ids = torch.tensor([[tokenizer.cls_token_id, *[tokenizer.pad_token_id] * (length - 2), tokenizer.sep_token_id]])
+        m_pad, m_neutral = margin_forward(model, 1, embeddings=True)(
+            torch.cat([pad_only.embeddings(ids), neutral.embeddings(ids)])).tolist()
+        assert abs(m_pad) > 4 * TOLERANCE  # [PAD] leans: otherwise there is nothing to calibrate
+        assert abs(m_neutral) <= TOLERANCE, (length, m_pad, m_neutral)
+        # still the review with its words taken out: [PAD] (zero in a fresh model), moved by less than a word
+        shift = neutral.vector(length) - pad_only.vector(length)
+        assert 0 < float(shift.norm()) < float(model.get_input_embeddings().weight.detach().norm(dim=1).mean())
+    e = explainer.explain(REVIEW, n_steps=4)
+    assert e.baseline == "neutral" and e.baseline_p_positive == pytest.approx(0.5, abs=0.02)
+    assert Explainer(model, tokenizer, 64, baseline="pad").explain(REVIEW, n_steps=4).baseline_p_positive != \
+        pytest.approx(0.5, abs=0.02)
+    with pytest.raises(DataError, match="not one of"):
+        Explainer(model, tokenizer, baseline="blank")
+
+
 def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
     ids = torch.tensor([tokenizer("good film")["input_ids"]])
     baseline = pad_baseline(ids, tokenizer)[0].tolist()
@@ -80,20 +119,36 @@ def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
 def test_steps_are_raised_when_completeness_fails_and_the_result_says_so(explainer):
     ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
     result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0,
-                                  max_steps=3 * DEFAULT_STEPS, max_relative_delta=0.0)
+                                  max_steps=3 * DEFAULT_STEPS, max_error=0.0)
     assert result.n_steps == 3 * DEFAULT_STEPS
-    assert f"to {3 * DEFAULT_STEPS}: relative delta was" in result.steps_note
+    assert f"to {3 * DEFAULT_STEPS}: completeness error was" in result.steps_note
     assert "still above the target" in result.steps_note
     assert integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0,
-                                max_relative_delta=1.0).steps_note is None
+                                max_error=1.0).steps_note is None
+
+
+def test_refinement_stops_on_the_completeness_error_not_the_relative_delta(explainer):
+    ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
+    first = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, max_error=1.0)
+    assert first.relative_delta > 1.2 * first.completeness_error > 0  # the scores cancel, so the figures differ
+    between = (first.relative_delta * first.completeness_error) ** 0.5
+    again = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, max_error=between)
+    assert again.steps_note is None and again.n_steps == first.n_steps
+
+
+def test_refinement_stops_at_the_step_budget_of_the_sequence_length(explainer, monkeypatch):
+    ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
+    monkeypatch.setattr(attribution, "STEP_TOKEN_BUDGET", 2 * DEFAULT_STEPS * ids.shape[1])
+    result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, max_error=0.0)
+    assert result.n_steps == 2 * DEFAULT_STEPS
 
 
 def test_adaptive_segments_agree_with_captum_on_the_whole_path(explainer):
     model, tokenizer = explainer.model, explainer.tokenizer
     ids = torch.tensor([tokenizer(REVIEW)["input_ids"]])
-    adaptive = integrated_gradients(model, tokenizer, ids, target=1, max_relative_delta=1e-3)
+    adaptive = integrated_gradients(model, tokenizer, ids, target=1, max_error=1e-3)
     fine = integrated_gradients(model, tokenizer, ids, target=1, n_steps=64)
-    assert adaptive.relative_delta <= 1e-3 or adaptive.steps_note
+    assert adaptive.completeness_error <= 1e-3 or adaptive.steps_note
     assert adaptive.margin_input == pytest.approx(fine.margin_input, abs=1e-4)
     assert adaptive.margin_baseline == pytest.approx(fine.margin_baseline, abs=1e-4)
     scale = float(fine.token_attributions.abs().max())
@@ -230,7 +285,7 @@ def test_html_export_escapes_markup(explainer):
 
 def test_occlusion_scores_are_margin_drops_and_agreement_is_a_rank_correlation(explainer):
     ig, occ, rho = explainer.agreement(REVIEW)
-    assert occ.method == "occlusion" and occ.relative_delta is None
+    assert occ.method == "occlusion" and occ.relative_delta is None and occ.completeness_error is None
     assert [w.word for w in occ.words] == [w.word for w in ig.words]
     assert -1.0 <= rho <= 1.0
     # recompute one word's occlusion score by hand
@@ -276,7 +331,8 @@ def test_command_prints_json_with_the_required_keys(tiny_model_dir, capsys, tmp_
                          "--html", str(page)])
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"label", "p_positive", "words", "relative_delta"} <= out.keys()
+    assert {"label", "p_positive", "words", "completeness_error", "convergence_delta", "baseline_p_positive",
+            "relative_delta"} <= out.keys()
     assert out["label"] in ("positive", "negative") and 0.0 <= out["p_positive"] <= 1.0
     assert all(set(w) == {"word", "start", "end", "score"} for w in out["words"])
     assert all(REVIEW[w["start"]:w["end"]] == w["word"] for w in out["words"])
@@ -288,6 +344,7 @@ def test_command_text_output(tiny_model_dir, capsys):
     assert explain_main([REVIEW, "--checkpoint", str(tiny_model_dir), "--steps", "4"]) == 0
     out = capsys.readouterr().out
     assert "prediction:" in out and "completeness:" in out and "can't" in out
+    assert re.search(r"the review with its words taken out\): P\(positive\) = 0\.(49|50)\d", out)
 
 
 @pytest.mark.parametrize("argv", [[""], ["   "], ["fine", "--checkpoint", "/no/such/checkpoint"]])
@@ -305,7 +362,8 @@ def test_shipped_checkpoint_blames_worst():
     e = Explainer.from_pretrained(SHIPPED).explain("This is the worst movie I have ever seen", target="positive")
     assert e.label == "negative"
     assert min(e.words, key=lambda w: w.score).word == "worst"
-    assert e.relative_delta < 0.05
+    assert e.completeness_error < 0.05
+    assert e.baseline_p_positive == pytest.approx(0.5, abs=0.02)
 
 
 def test_simultaneous_explanations_on_one_model_match_sequential_ones(explainer):

@@ -47,3 +47,22 @@ def test_markdown_table_has_one_column_per_run():
     assert "| fine-tuning | 25 min 59 s | 25 min 59 s |" in table
     assert "| parameters (model) | 109,483,778 | 109,483,778 |" in table
     assert "| training set | 8,000 | 8,000 |" in table
+    assert "| best validation accuracy | n/a | n/a |" in table
+    validated = {**report, "validation_size": 500,
+                 "validation": [{"eval_accuracy": 0.91, "step": 300}, {"eval_accuracy": 0.93, "step": 600},
+                                {"eval_accuracy": 0.92, "step": 900}]}
+    assert "| best validation accuracy | 0.9300 (of 500) | n/a |" in markdown_table({"a": validated, "b": report})
+
+
+def test_fp16_checkpoint_loads_and_computes_in_fp32(tmp_path, tokenizer):
+    import torch
+    from safetensors import safe_open
+    from transformers import AutoModelForSequenceClassification, BertForSequenceClassification
+    from conftest import tiny_config
+
+    from sentiment.model import save_checkpoint
+
+    save_checkpoint(BertForSequenceClassification(tiny_config()), tokenizer, tmp_path, max_length=64, dtype="fp16")
+    with safe_open(str(tmp_path / "model.safetensors"), "pt") as weights:
+        assert weights.get_tensor("classifier.weight").dtype == torch.float16  # small files
+    assert AutoModelForSequenceClassification.from_pretrained(tmp_path).dtype == torch.float32  # dtype="auto"

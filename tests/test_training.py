@@ -107,15 +107,23 @@ def test_train_evaluate_predict_commands(tiny_model_dir, csv_files, tmp_path, ca
     assert all((r["label"] == "positive") == (r["p_positive"] >= 0.5) for r in rows)
 
 
+def tiny_csv(folder: Path) -> Path:
+    """Twenty labelled one-line reviews: data for commands that fail before they train or predict."""
+    path = folder / "reviews.csv"
+    path.write_text("review,sentiment\n" + "".join(f"review {i},{['negative', 'positive'][i % 2]}\n"
+                                                   for i in range(20)))
+    return path
+
+
 @pytest.mark.parametrize("argv, message", [
-    (["evaluate", "--checkpoint", "no/such/dir", "--limit", "5"], "no such checkpoint folder"),
-    (["evaluate", "--checkpoint", "tests", "--limit", "5"], "not a checkpoint (no config.json)"),
+    (["evaluate", "--checkpoint", "no/such/dir", "--limit", "5", "--data", "REVIEWS"], "no such checkpoint folder"),
+    (["evaluate", "--checkpoint", "tests", "--limit", "5", "--data", "REVIEWS"], "not a checkpoint (no config.json)"),
     (["predict", "--checkpoint", "tests"], "give either review text or --csv FILE"),
     (["train", "--data", "missing.csv", "--no-progress"], "missing.csv: no such file"),
     (["evaluate", "--checkpoint", "x", "--data", "missing.csv"], "missing.csv: no such file"),
 ])
-def test_commands_report_bad_input_without_a_traceback(argv, message, capsys):
-    assert main(argv) == 2
+def test_commands_report_bad_input_without_a_traceback(argv, message, capsys, tmp_path):
+    assert main([str(tiny_csv(tmp_path)) if arg == "REVIEWS" else arg for arg in argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
     assert "Traceback" not in err
@@ -129,10 +137,12 @@ def test_out_of_range_dropout_is_a_clear_error(value, capsys):
     assert f"{value} is not a probability in [0, 1)" in capsys.readouterr().err
 
 
-def test_unavailable_device_is_a_clear_error(capsys):
+def test_unavailable_device_is_a_clear_error(capsys, tmp_path):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
-    assert main(["train", "--data", "official", "--device", "cuda", "--no-progress"]) == 2
+    # any data will do: the device is checked before the model loads
+    assert main(["train", "--data", str(tiny_csv(tmp_path)), "--val-size", "4", "--device", "cuda", "--no-progress",
+                 "--output", str(tmp_path / "run")]) == 2
     assert "no CUDA GPU is visible" in capsys.readouterr().err
 
 

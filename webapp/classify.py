@@ -67,8 +67,6 @@ def classify_csv(predictor, path: str | Path) -> tuple[Path, int]:
 def classify_for_app(checkpoint: str, text: str) -> tuple[dict[str, float], str]:
     from .models import predictor
 
-    if not checkpoint:
-        raise DataError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
     probabilities, length = classify(predictor(checkpoint), text)
     return probabilities, length_note(length)
 

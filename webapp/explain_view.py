@@ -7,7 +7,6 @@ import pandas as pd
 
 from explain import Explainer
 from explain.render import highlighted_segments, top_words_table
-from sentiment.data import DataError
 
 from .classify import check_review
 
@@ -15,18 +14,22 @@ AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined unti
 
 
 @lru_cache(maxsize=4)
-def explainer(checkpoint: str) -> Explainer:
-    """One fp32 copy per checkpoint, shared by every session (gradients need fp32).
+def explainer(name: str) -> Explainer:
+    """One copy per checkpoint (by name), shared by every session.
 
     Not the classifier's copy: Captum hooks the embedding layer while it explains,
     which would corrupt predictions running at the same time on the same model.
     """
-    return Explainer.from_pretrained(checkpoint)
+    from .models import locate
+
+    return Explainer.from_pretrained(locate(name))
 
 
 def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
-    if not checkpoint:
-        raise DataError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
+    """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker)."""
+    from .models import locate
+
+    locate(checkpoint)  # an unknown name is the user's mistake: say so before loading anything
     steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
     return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
 
@@ -37,17 +40,28 @@ def highlight(checkpoint: str, text: str) -> dict:
     return {"label": e.label, "p_positive": e.p_positive, "segments": highlighted_segments(e)}
 
 
+def baseline_in_words(p_positive: float) -> str:
+    """What the model says about the review with its words taken out, the point the scores are measured from."""
+    lean = ("no opinion either way" if 0.45 <= p_positive <= 0.55 else
+            f"it leans {'positive' if p_positive > 0.5 else 'negative'}")
+    return (f"with its words taken out, the model reads the review as P(positive) = {p_positive:.2f}: {lean}. "
+            + ("The scores say how the words moved it from there to its verdict." if 0.45 <= p_positive <= 0.55 else
+               "The scores are pushes relative to that lean, not to a neutral reading."))
+
+
 def trust_note(explanation, agreement: float | None = None) -> str:
     """The completeness check and the occlusion agreement, said plainly."""
     lines = ["**Trust**"]
     if explanation.method == "ig":
-        rel = explanation.relative_delta
-        verdict = ("the scores account for the prediction almost exactly" if rel <= 0.02 else
-                   "the scores account for the prediction closely" if rel <= 0.05 else
+        lines.append(f"- Baseline: {baseline_in_words(explanation.baseline_p_positive)}")
+        error = explanation.completeness_error
+        verdict = ("the scores account for the prediction almost exactly" if error <= 0.02 else
+                   "the scores account for the prediction closely" if error <= 0.05 else
                    "the scores do not add up to the prediction: read them with care")
         lines.append(f"- Completeness: the word scores add up to {explanation.attribution_sum:+.2f}; the model's "
-                     f"margin moved {explanation.margin_input - explanation.margin_baseline:+.2f} from an empty "
-                     f"review. Relative delta {rel:.1%} with {explanation.n_steps} steps: {verdict}.")
+                     f"margin moved {explanation.margin_input - explanation.margin_baseline:+.2f} from the review "
+                     f"with its words taken out. The gap ({explanation.convergence_delta:+.3f}) is {error:.1%} of "
+                     f"the scores' total size, with {explanation.n_steps} steps: {verdict}.")
         if explanation.steps_note:
             lines.append(f"- {explanation.steps_note}.")
     else:

@@ -7,8 +7,9 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from sentiment.data import REPORT_REVIEW_IDS
-from sentiment.pipeline import PREDICTIONS_FILE
+from sentiment.data import DataError
+from sentiment.report import PREDICTIONS_FILE
+from sentiment.study import CHECKPOINTS_DIR
 
 # Why each of the report's four misread reviews is hard (after the report's own reading).
 REPORT_NOTES = {
@@ -58,6 +59,23 @@ def compare(small: pd.DataFrame, large: pd.DataFrame, truth: pd.DataFrame) -> pd
     return table.reset_index()
 
 
+def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (from :func:`compare`) with the CAD-trained checkpoint's predictions beside the others.
+
+    The CAD checkpoint continues the large one's training on contrast pairs, so
+    the question it answers is which of the large checkpoint's mistakes it fixes.
+    """
+    joined = table.join(cad.set_index("id")[["predicted", "p_positive"]].add_prefix("cad_"), on="id")
+    return joined
+
+
+def cad_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Of the large checkpoint's mistakes, how many the CAD-trained one fixes, and how many it adds."""
+    large_wrong = table["large_predicted"] != table["sentiment"]
+    cad_wrong = table["cad_predicted"] != table["sentiment"]
+    return {"fixed": int((large_wrong & ~cad_wrong).sum()), "added": int((~large_wrong & cad_wrong).sum())}
+
+
 def counts(table: pd.DataFrame) -> dict[str, int]:
     return {name: int((table["comparison"] == name).sum())
             for name in ("both wrong", "fixed by more data", "broken by more data", "both right")}
@@ -83,7 +101,7 @@ def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float
 
 # ---- Gradio handlers -----------------------------------------------------------------------
 
-SMALL, LARGE = "minilm-imdb-8k", "minilm-imdb-25k"
+SMALL, LARGE, CAD = "minilm-imdb-8k", "minilm-imdb-25k", "minilm-imdb-cad"
 INTRO = f"""The error study of the lab report, on the shipped predictions for all 25,000 test reviews.
 *Small* is `{SMALL}` (8,000 training reviews, like the report's first set-up), *large* is
 `{LARGE}` (the full training split). Select a row, or type an id, to read the review and see
@@ -91,9 +109,19 @@ which words each checkpoint leaned on."""
 
 
 def _checkpoint(name: str) -> Path:
-    from .models import CHECKPOINTS_DIR
-
     return CHECKPOINTS_DIR / name
+
+
+def truth_with_texts(predictions: pd.DataFrame, reviews: pd.DataFrame | None) -> pd.DataFrame:
+    """``id``, ``label`` of every test review in ``predictions``, with ``review`` text where ``reviews`` has it.
+
+    Labels come from the predictions file, so the comparison covers all test
+    reviews whether ``reviews`` is the full dataset or only the study file.
+    """
+    truth = predictions[["id"]].assign(label=(predictions["sentiment"] == "positive").astype(int))
+    if reviews is None:
+        return truth
+    return truth.join(reviews["review"], on="id")
 
 
 @lru_cache(maxsize=1)
@@ -105,12 +133,10 @@ def study_table() -> pd.DataFrame:
             raise gr.Error(f"checkpoints/{name}/{PREDICTIONS_FILE} is missing; the error study needs both "
                            f"shipped checkpoints.")
     small, large = read_predictions(_checkpoint(SMALL)), read_predictions(_checkpoint(LARGE))
-    reviews = dataset_reviews()
-    if reviews is not None:
-        truth = reviews.loc[reviews.index.str.startswith("test/")].reset_index()
-    else:  # without the dataset: labels from the predictions file, no text
-        truth = small[["id"]].assign(label=(small["sentiment"] == "positive").astype(int))
-    return compare(small, large, truth)
+    table = compare(small, large, truth_with_texts(small, dataset_reviews()))
+    if (_checkpoint(CAD) / PREDICTIONS_FILE).is_file():
+        table = with_cad(table, read_predictions(_checkpoint(CAD)))
+    return table
 
 
 def _display(rows: pd.DataFrame) -> pd.DataFrame:
@@ -120,18 +146,29 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
         "large says": [f"{p} ({q:.2f})" for p, q in zip(rows["large_predicted"], rows["large_p_positive"])],
         "comparison": rows["comparison"],
     })
+    if "cad_predicted" in rows:
+        shown.insert(4, "CAD-trained says", [f"{p} ({q:.2f})" for p, q in zip(rows["cad_predicted"],
+                                                                            rows["cad_p_positive"])])
     if "review" in rows:
-        shown["review"] = [" ".join(t.split())[:160] + ("..." if len(t) > 160 else "") for t in rows["review"]]
+        shown["review"] = [" ".join(t.split())[:160] + ("..." if len(t) > 160 else "") if isinstance(t, str)
+                           else "(text not available)" for t in rows["review"]]
     return shown
 
 
 def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFrame, str]:
+    from .examples import reviews_source
+
     table = study_table()
     rows = mistakes(table, comparison, float(min_confidence))
     c = counts(table)
     note = (f"**{len(rows):,}** reviews shown. Over all {len(table):,} test reviews: both wrong "
             f"**{c['both wrong']:,}**, fixed by more data **{c['fixed by more data']:,}**, broken by more "
             f"data **{c['broken by more data']:,}**.")
+    if "cad_predicted" in table:
+        fixed = cad_counts(table)
+        note += (f" `{CAD}` (the large checkpoint trained further on contrast pairs) gets **{fixed['fixed']:,}** "
+                 f"of the large checkpoint's mistakes right and **{fixed['added']:,}** of its right answers wrong.")
+    note += f" Review texts from {reviews_source()}."
     return _display(rows.head(500)), note + (" The table lists the 500 surest." if len(rows) > 500 else "")
 
 
@@ -152,8 +189,8 @@ def pinned_table() -> pd.DataFrame:
         row = {"id": review_id, "true": review_id.split("/")[1].replace("neg", "negative").replace("pos", "positive")}
         if reviews is not None:
             for name, column in ((SMALL, "small says"), (LARGE, "large says")):
-                if (_checkpoint(name) / "config.json").is_file():
-                    p = float(predictor(str(_checkpoint(name))).p_positive([reviews.at[review_id, "review"]])[0])
+                if (_checkpoint(name) / "config.json").is_file() and review_id in reviews.index:
+                    p = float(predictor(name).p_positive([reviews.at[review_id, "review"]])[0])
                     row[column] = f"{'positive' if p >= 0.5 else 'negative'} ({p:.2f})"
         row["why it is hard"] = note
         rows.append(row)
@@ -165,17 +202,21 @@ def show_review(review_id: str):
     from .examples import dataset_reviews
     from .explain_view import highlight
 
-    review_id = (review_id or "").strip()
+    review_id = (review_id or "").strip() if isinstance(review_id, str) else ""
+    if not review_id:
+        raise DataError("Type a review id, or select a row of the table; ids look like test/neg/8977_4.")
     reviews = dataset_reviews()
-    if reviews is None:
-        raise gr.Error("The IMDB dataset is not installed here, so review texts cannot be shown "
-                       "(set IMDB_DATA_DIR).")
-    if review_id not in reviews.index:
-        raise gr.Error(f"No review with id {review_id!r}; ids look like test/neg/8977_4.")
+    if reviews is None or review_id not in reviews.index:
+        shown = review_id if len(review_id) <= 40 and review_id.isprintable() else "that id"
+        where = ("in the IMDB dataset" if reviews is not None and len(reviews) >= 50_000 else
+                 "among the reviews shipped with the app (the study file holds the test reviews a shipped "
+                 "checkpoint gets wrong; for any other review install the dataset: `python -m sentiment "
+                 "data download`, or set IMDB_DATA_DIR)")
+        raise DataError(f"No review with id {shown} {where}. Ids look like test/neg/8977_4.")
     text, label = reviews.at[review_id, "review"], reviews.at[review_id, "label"]
     views, verdicts = [], []
     for name in (SMALL, LARGE):
-        explanation = highlight(str(_checkpoint(name)), text)
+        explanation = highlight(name, text)
         views.append(explanation["segments"])
         verdicts.append(f"{name}: **{explanation['label']}** (p positive {explanation['p_positive']:.2f})")
     note = REPORT_NOTES.get(review_id, "")

@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 
 from sentiment.report import duration, read_report
+from sentiment.study import CHECKPOINTS_DIR
 
-BASELINE_DIR = Path(__file__).resolve().parent.parent / "checkpoints" / "tfidf-baseline"
+BASELINE_DIR = CHECKPOINTS_DIR / "tfidf-baseline"
 
 
 def load_report(checkpoint: str | Path) -> dict | None:
@@ -54,22 +55,24 @@ def training_curve(report: dict) -> pd.DataFrame:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def summary() -> pd.DataFrame:
-    from .models import available_checkpoints, display_name
+    from .models import available_checkpoints
 
-    reports = {display_name(c): load_report(c) for c in available_checkpoints()}
+    reports = {name: load_report(location) for name, location in available_checkpoints().items()}
     reports["TF-IDF baseline"] = load_report(BASELINE_DIR)
     return summary_table({name: r for name, r in reports.items() if r is not None})
 
 
 def details(checkpoint: str | None):
-    """Markdown facts, confusion matrix and training curve of one checkpoint."""
-    report = load_report(checkpoint) if checkpoint else None
+    """Markdown facts, confusion matrix and training curve of the checkpoint called ``checkpoint``."""
+    from .models import locate
+
+    report = load_report(locate(checkpoint))
     if report is None:
-        return (f"No `report.json` for {checkpoint!r}: figures are shown for checkpoints trained by "
+        return (f"No `report.json` for {checkpoint}: figures are shown for checkpoints trained by "
                 f"`python -m sentiment train`.", pd.DataFrame(), training_curve({}))
     t = report["timings"]
     validation = [e["eval_accuracy"] for e in report.get("validation", [])]
-    text = f"""**{Path(checkpoint).name}**, fine-tuned from `{report['model']}`.
+    text = f"""**{checkpoint}**, fine-tuned from `{report['model']}`.
 - Data: {report['protocol']}; {report['train_size']:,} training reviews, {report.get('validation_size', 0):,}
   held out for validation, {report['test_size']:,} test reviews.
 - Reads at most {report['max_length']} tokens ({report['truncation']} truncation).

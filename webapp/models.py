@@ -1,34 +1,54 @@
-"""Which checkpoints the app offers, loaded once per process and shared by every session."""
+"""Which checkpoints the app offers, by name, and the models loaded once per process.
+
+Clients only ever see and send a checkpoint's *name* (``minilm-imdb-25k``, or
+the Hub id given in ``SENTIMENT_MODEL``); where it lives on the server stays
+here, so no path reaches the page, the API description or an error message.
+"""
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
 
+from sentiment.data import DataError
 from sentiment.predictor import Predictor
+from sentiment.study import CHECKPOINTS_DIR
 
-CHECKPOINTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 # The default is the checkpoint trained on the most reviews.
-PREFERRED = ("minilm-imdb-25k", "minilm-imdb-8k")
+PREFERRED = ("minilm-imdb-25k", "minilm-imdb-8k", "minilm-imdb-cad")
 
 
-def available_checkpoints(directory: Path = CHECKPOINTS_DIR) -> list[str]:
-    """``SENTIMENT_MODEL`` (a path or Hub id) first when set, then the folders of ``checkpoints/``."""
+def available_checkpoints(directory: Path = CHECKPOINTS_DIR) -> dict[str, str]:
+    """``{name: location}``: ``SENTIMENT_MODEL`` (a path or Hub id) first when set, then ``checkpoints/``."""
     rank = {name: i for i, name in enumerate(PREFERRED)}
     found = sorted((p for p in directory.glob("*") if (p / "config.json").is_file()),
                    key=lambda p: (rank.get(p.name, len(rank)), p.name))
-    found = [str(p) for p in found]
+    checkpoints = {p.name: str(p) for p in found}
     override = os.environ.get("SENTIMENT_MODEL")
     if not override:
-        return found
-    same = Path(override).resolve() if Path(override).exists() else None
-    return [override] + [p for p in found if Path(p) != same]
+        return checkpoints
+    name = Path(override).name if Path(override).exists() else override
+    return {name: override, **{n: loc for n, loc in checkpoints.items() if n != name}}
 
 
-def display_name(checkpoint: str) -> str:
-    return Path(checkpoint).name if Path(checkpoint).exists() else checkpoint
+def checkpoint_names() -> list[str]:
+    return list(available_checkpoints())
+
+
+def locate(name) -> str:
+    """The server-side location of the checkpoint called ``name``; a DataError for anything else."""
+    checkpoints = available_checkpoints()
+    if not checkpoints:
+        raise DataError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
+    if not isinstance(name, str) or not name.strip():
+        raise DataError(f"Choose a checkpoint: one of {', '.join(checkpoints)}.")
+    if name not in checkpoints:
+        shown = name if len(name) <= 60 and name.isprintable() else "that name"
+        raise DataError(f"No checkpoint called {shown!r}; choose one of {', '.join(checkpoints)}.")
+    return checkpoints[name]
 
 
 @lru_cache(maxsize=4)
-def predictor(checkpoint: str) -> Predictor:
-    return Predictor.from_pretrained(checkpoint, device="cpu")
+def predictor(name: str) -> Predictor:
+    """The classifier of the checkpoint called ``name``, loaded once and shared by every session."""
+    return Predictor.from_pretrained(locate(name), device="cpu")

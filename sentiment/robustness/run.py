@@ -1,0 +1,115 @@
+"""The robustness report of one checkpoint: loads the data, runs the model, assembles the sections."""
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import LABELS, DataError, load_reviews
+from ..report import PREDICTIONS_FILE, environment
+from . import behaviour, contrast_pairs, report, taxonomy
+
+TAXONOMY_SEED = 0  # which reviews --limit-taxonomy draws
+
+
+def taxonomy_reviews(checkpoint: str | Path, limit: int | None = None) -> pd.DataFrame:
+    """The checkpoint's shipped test-set predictions joined to the review texts and true labels.
+
+    Columns ``id``, ``review``, ``sentiment``, ``p_positive``, ``wrong``; ``limit``
+    draws that many reviews at random (seed ``TAXONOMY_SEED``). Raises
+    ``DataError`` naming what is missing: the predictions file or the dataset.
+    """
+    skip = "; add --skip-taxonomy to run the other sections"
+    path = Path(checkpoint) / PREDICTIONS_FILE
+    if not path.is_file():
+        raise DataError(f"{path}: no such file; the error taxonomy needs the checkpoint's test-set predictions "
+                        f"(written by `python -m sentiment train`){skip}")
+    predictions = pd.read_csv(path, usecols=lambda c: c in ("id", "p_positive"))
+    if not {"id", "p_positive"} <= set(predictions.columns):
+        raise DataError(f"{path}: expected columns 'id' and 'p_positive'{skip}")
+    try:
+        reviews = load_reviews("test")
+    except DataError as error:
+        raise DataError(f"the error taxonomy needs the IMDB test reviews' text, which is not here ({error})"
+                        f"{skip}") from None
+    table = reviews.merge(predictions, on="id", how="inner")
+    if table.empty:
+        raise DataError(f"{path}: no id matches an IMDB test review{skip}")
+    if limit is not None:
+        if limit <= 0:
+            raise DataError(f"--limit-taxonomy must be positive, got {limit}")
+        if limit < len(table):
+            table = table.sample(n=limit, random_state=TAXONOMY_SEED)
+    table["sentiment"] = [LABELS[i] for i in table["label"]]
+    table["wrong"] = (table["p_positive"] >= 0.5).astype(int) != table["label"]
+    return table[["id", "review", "sentiment", "p_positive", "wrong"]].reset_index(drop=True)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def robustness_report(predictor, checkpoint: str | Path, reviews: pd.DataFrame | None,
+                      batch_size: int = 32, limit_taxonomy: int | None = None, progress: bool = False) -> dict:
+    """The whole report for ``predictor`` (a ``sentiment.predictor.Predictor``) loaded from ``checkpoint``.
+
+    ``reviews`` is ``taxonomy_reviews(checkpoint, limit_taxonomy)``, or None to
+    skip the taxonomy; the caller reads it before loading the model, so that
+    missing data fails at once. ``limit_taxonomy`` is only recorded.
+    """
+    seconds = {}
+    started = time.perf_counter()
+
+    # 1. contrast pairs
+    cad_path = contrast_pairs.default_cad_path()
+    pairs = contrast_pairs.load_pairs(cad_path)
+    start = time.perf_counter()
+    table = contrast_pairs.pair_table(pairs, predictor.p_positive(pairs["review"].tolist(), batch_size, progress))
+    contrast = report.contrast_section(contrast_pairs.pair_metrics(table),
+                                       contrast_pairs.failing_examples(table, report.EXAMPLES), cad_path.name)
+    seconds["contrast_pairs"] = time.perf_counter() - start
+
+    # 2. behavioural tests
+    start = time.perf_counter()
+    cases = behaviour.generate_cases()
+    texts = behaviour.texts_to_score(cases)
+    p = predictor.p_positive(texts, batch_size, progress)
+    outcomes = behaviour.score_cases(cases, dict(zip(texts, p)))
+    tests = report.behaviour_section(outcomes, behaviour.capability_summary(outcomes), behaviour.SEED,
+                                     behaviour.VERSION, behaviour.DIR_TOLERANCE)
+    seconds["behaviour"] = time.perf_counter() - start
+
+    # 3. error taxonomy: the shipped predictions, so no inference here
+    if reviews is None:
+        errors = {"skipped": "--skip-taxonomy"}
+    else:
+        start = time.perf_counter()
+        tags = taxonomy.tag_reviews(reviews, predictor.max_length, predictor.tokenizer)
+        indexed = reviews.set_index("id")
+        wrong = indexed["wrong"]
+        confidence = (indexed["p_positive"] - 0.5).abs()
+        lift = taxonomy.tag_lift(tags, wrong, confidence, report.EXAMPLES)
+        errors = report.taxonomy_section(lift, taxonomy.TAG_RULES, indexed, wrong, predictor.max_length)
+        errors["limit"] = limit_taxonomy
+        seconds["taxonomy"] = time.perf_counter() - start
+    seconds["total"] = time.perf_counter() - started
+
+    return {
+        "checkpoint": Path(str(checkpoint)).name,
+        "max_length": predictor.max_length,
+        "device": predictor.device,
+        "precision": predictor.precision,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "reproduce": f"python -m sentiment robustness --checkpoint {checkpoint}"
+                     + (" --skip-taxonomy" if reviews is None else "")
+                     + (f" --limit-taxonomy {limit_taxonomy}" if limit_taxonomy else ""),
+        "versions": {"behaviour_cases": behaviour.VERSION, "behaviour_seed": behaviour.SEED,
+                     "taxonomy_seed": TAXONOMY_SEED, "cad_sha256": _sha256(cad_path), **environment()},
+        "contrast_pairs": contrast,
+        "behaviour": tests,
+        "taxonomy": errors,
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+    }

@@ -1,0 +1,390 @@
+"""`python -m sentiment data download` end to end, without the internet: a tiny archive in the
+aclImdb layout served from 127.0.0.1 (with Range support, and able to cut a transfer short)."""
+import csv
+import gzip
+import hashlib
+import http.server
+import io
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from sentiment import download
+from sentiment.cli import main
+from sentiment.data import DataError, DataMissingError, load_reviews
+
+REPO = Path(__file__).resolve().parent.parent
+
+# (member, text): labelled reviews in shuffled order, plus what the converter must ignore.
+REVIEWS = [
+    ("aclImdb/train/pos/1_7.txt", "Fine, if long.<br /><br />Worth it."),
+    ("aclImdb/train/neg/10_1.txt", 'The "worst" film of 2009, truly.'),
+    ("aclImdb/train/neg/2_4.txt", "Dull."),
+    ("aclImdb/train/pos/0_9.txt", "Amélie-level charm ★"),
+    ("aclImdb/test/neg/0_2.txt", "  Bad\tacting  "),
+    ("aclImdb/test/pos/3_10.txt", "A masterpiece."),
+]
+IGNORED = [
+    ("aclImdb/train/unsup/0_0.txt", "unlabelled"),
+    ("aclImdb/train/urls_pos.txt", "http://www.imdb.com/title/tt0000001/usercomments"),
+    ("aclImdb/train/labeledBow.feat", "9 0:9 1:1"),
+    ("aclImdb/README", "Large Movie Review Dataset v1.0"),
+    ("aclImdb/train/pos/../../../evil.txt", "path traversal"),
+    ("/aclImdb/train/pos/7_8.txt", "absolute path"),
+]
+# Exactly what the converter must write (CSV module defaults: minimal quoting, CRLF).
+EXPECTED = {
+    "train": ('review,sentiment,rating,id\r\n'
+              'Dull.,negative,4,train/neg/2_4\r\n'
+              '"The ""worst"" film of 2009, truly.",negative,1,train/neg/10_1\r\n'
+              'Amélie-level charm ★,positive,9,train/pos/0_9\r\n'
+              '"Fine, if long.<br /><br />Worth it.",positive,7,train/pos/1_7\r\n'),
+    "test": ('review,sentiment,rating,id\r\n'
+             '  Bad\tacting  ,negative,2,test/neg/0_2\r\n'
+             'A masterpiece.,positive,10,test/pos/3_10\r\n'),
+}
+
+
+def make_archive(path: Path, members=REVIEWS + IGNORED, symlink=True) -> bytes:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in members:
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        if symlink:  # a link named like a review must not be followed
+            info = tarfile.TarInfo("aclImdb/test/pos/5_8.txt")
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            tar.addfile(info)
+    return path.read_bytes()
+
+
+def read_csv_text(path: Path) -> str:
+    return gzip.decompress(path.read_bytes()).decode("utf-8")
+
+
+class Server:
+    """Serves one payload; honours ``Range: bytes=N-`` (unless ``ranges`` is off); can cut the
+    next transfer after ``cut_after`` bytes."""
+
+    def __init__(self, payload: bytes):
+        self.payload, self.ranges, self.cut_after, self.requests = payload, True, None, []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                asked = self.headers.get("Range")
+                server.requests.append(asked)
+                body, start, total = server.payload, 0, len(server.payload)
+                if asked and server.ranges:
+                    start = int(asked.removeprefix("bytes=").rstrip("-"))
+                    if start >= total:
+                        self.send_response(416)
+                        self.send_header("Content-Range", f"bytes */{total}")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    self.send_response(206)
+                    self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
+                else:
+                    self.send_response(200)
+                self.send_header("Content-Length", str(total - start))
+                self.end_headers()
+                body = body[start:]
+                if server.cut_after is not None:
+                    body, server.cut_after = body[:server.cut_after], None
+                    self.close_connection = True
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/{download.ARCHIVE_NAME}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def archive(tmp_path, monkeypatch):
+    payload = make_archive(tmp_path / "built.tar.gz")
+    monkeypatch.setattr(download, "ARCHIVE_SHA256", hashlib.sha256(payload).hexdigest())
+    return payload
+
+
+@pytest.fixture
+def server(archive):
+    s = Server(archive)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An empty data folder, and nothing else to find: no IMDB_DATA_DIR, an empty cache."""
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "data"
+
+
+def get(url, folder, *extra):
+    return main(["data", "download", "--url", url, "--dir", str(folder), "--no-progress", *extra])
+
+
+def assert_converted(folder: Path):
+    for split, text in EXPECTED.items():
+        assert read_csv_text(folder / f"{split}.csv.gz") == text
+    assert sorted(p.name for p in folder.iterdir()) == ["test.csv.gz", "train.csv.gz"]  # no archive, no temp
+
+
+def test_download_checks_and_converts_to_the_project_format(server, data_dir, monkeypatch, capsys):
+    assert get(server.url, data_dir) == 0
+    assert server.requests == [None]
+    assert_converted(data_dir)
+    assert "train.csv.gz (4 reviews), test.csv.gz (2 reviews)" in capsys.readouterr().out
+    # the project reads it: ids, labels, ratings, no HTML breaks
+    monkeypatch.setenv("IMDB_DATA_DIR", str(data_dir))
+    train = load_reviews("train")
+    assert list(train["id"]) == ["train/neg/2_4", "train/neg/10_1", "train/pos/0_9", "train/pos/1_7"]
+    assert list(train["label"]) == [0, 0, 1, 1]
+    assert train["review"][3].split() == ["Fine,", "if", "long.", "Worth", "it."]
+    raw = list(csv.DictReader(io.StringIO(read_csv_text(data_dir / "test.csv.gz"))))
+    assert [(r["id"], r["rating"], r["sentiment"]) for r in raw] == [
+        ("test/neg/0_2", "2", "negative"), ("test/pos/3_10", "10", "positive")]
+
+
+def test_checksum_mismatch_writes_nothing(server, data_dir, monkeypatch, capsys):
+    monkeypatch.setattr(download, "ARCHIVE_SHA256", "0" * 64)
+    assert get(server.url, data_dir) == 2
+    err = capsys.readouterr().err
+    assert "corrupt" in err and "0" * 64 in err and "--from" in err
+    assert list(data_dir.iterdir()) == []  # the bad download is gone, no CSV written
+
+
+def test_interrupted_transfer_resumes_with_a_range_request(server, archive, data_dir, capsys):
+    half = len(archive) // 2
+    server.cut_after = half
+    assert get(server.url, data_dir) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert f"stopped after {half:,} bytes of {len(archive):,} bytes" in errors[0]
+    assert "again to resume" in errors[0] and "--from" in errors[0]
+    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    assert part.read_bytes() == archive[:half]
+    assert not (data_dir / "train.csv.gz").exists()
+
+    assert get(server.url, data_dir) == 0
+    assert server.requests == [None, f"bytes={half}-"]
+    assert_converted(data_dir)
+
+
+def test_server_without_ranges_restarts_from_the_beginning(server, data_dir):
+    data_dir.mkdir()
+    (data_dir / f"{download.ARCHIVE_NAME}.part").write_bytes(b"stale bytes of another file")
+    server.ranges = False
+    assert get(server.url, data_dir) == 0
+    assert server.requests == ["bytes=27-"]
+    assert_converted(data_dir)
+
+
+def test_complete_part_file_is_not_downloaded_again(server, archive, data_dir):
+    data_dir.mkdir()
+    (data_dir / f"{download.ARCHIVE_NAME}.part").write_bytes(archive)
+    assert get(server.url, data_dir) == 0
+    assert server.requests == [f"bytes={len(archive)}-"]  # answered 416: nothing left to send
+    assert_converted(data_dir)
+
+
+def test_archive_put_there_by_hand_is_used_and_can_be_kept(server, archive, data_dir):
+    data_dir.mkdir()
+    (data_dir / download.ARCHIVE_NAME).write_bytes(archive)
+    assert get(server.url, data_dir, "--keep-archive") == 0
+    assert server.requests == []
+    assert read_csv_text(data_dir / "train.csv.gz") == EXPECTED["train"]
+    assert (data_dir / download.ARCHIVE_NAME).read_bytes() == archive
+
+
+def test_data_already_present_is_left_alone(server, data_dir, capsys):
+    data_dir.mkdir()
+    for name in ("train.csv.gz", "test.csv.gz"):
+        (data_dir / name).write_bytes(b"mine")
+    assert get(server.url, data_dir) == 0
+    assert "already in" in capsys.readouterr().out
+    assert server.requests == []
+    assert (data_dir / "train.csv.gz").read_bytes() == b"mine"
+    assert get(server.url, data_dir, "--force") == 0
+    assert_converted(data_dir)
+
+
+def test_an_interrupted_conversion_leaves_no_half_written_dataset(tmp_path, data_dir, monkeypatch):
+    built = tmp_path / "mine.tar.gz"
+    make_archive(built)
+    real_compress, calls = download.gzip.compress, []
+
+    def compress_then_fail(data, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second file is being written
+        return real_compress(data, **kwargs)
+
+    monkeypatch.setattr(download.gzip, "compress", compress_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        download.install(download.read_archive(built), data_dir)
+    assert list(data_dir.iterdir()) == []  # neither file, no temporary left
+
+
+def test_offline_fails_at_once_with_instructions_and_creates_nothing(data_dir, capsys):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{download.ARCHIVE_NAME}"
+    assert get(url, data_dir) == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message.startswith("error: cannot download")
+    for needed in (download.HOME_PAGE, str(data_dir / download.ARCHIVE_NAME), "--from", "by hand"):
+        assert needed in message
+    assert not data_dir.exists()
+
+
+def test_command_line_answers_without_loading_torch(data_dir, tmp_path):
+    """`python -m sentiment data ...` is stdlib only: it fails in a blink where there is no network."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['sentiment', 'data', 'download', '--url', 'http://127.0.0.1:{port}/x', "
+            f"'--dir', {str(data_dir)!r}]\n"
+            "try:\n    runpy.run_module('sentiment', run_name='__main__')\n"
+            "except SystemExit as e:\n    print('exit', e.code, 'torch' in sys.modules, 'pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.stdout.strip() == "exit 2 False False", done.stderr
+    assert "error: cannot download" in done.stderr
+
+
+def test_from_an_archive_or_a_folder_you_already_have(tmp_path, data_dir):
+    built = tmp_path / "mine.tar.gz"
+    make_archive(built)
+    assert main(["data", "download", "--from", str(built), "--dir", str(data_dir)]) == 0
+    assert_converted(data_dir)
+    folder = tmp_path / "unpacked"
+    for name, text in REVIEWS + IGNORED[:4]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    os.symlink("/etc/passwd", folder / "aclImdb/test/pos/5_8.txt")
+    other = tmp_path / "from-folder"
+    assert main(["data", "download", "--from", str(folder), "--dir", str(other)]) == 0
+    assert_converted(other)
+    assert main(["data", "download", "--from", str(folder / "aclImdb"), "--dir", str(other), "--force"]) == 0
+    assert_converted(other)
+
+
+@pytest.mark.parametrize("members, expected", [
+    ([("aclImdb/train/pos/0_9.txt", "only train")], "no test reviews found"),
+    ([*REVIEWS, ("aclImdb/test/pos/4_11.txt", "eleven")], "rating 11 is not 1-10"),
+    ([*REVIEWS, ("aclImdb/test/pos/4_8.txt", "  ")], "empty review file"),
+])
+def test_archive_that_is_not_the_dataset_gets_a_clear_error(tmp_path, data_dir, capsys, members, expected):
+    built = tmp_path / "odd.tar.gz"
+    make_archive(built, members, symlink=False)
+    assert main(["data", "download", "--from", str(built), "--dir", str(data_dir)]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (data_dir / "train.csv.gz").exists()
+
+
+def test_not_an_archive(tmp_path, data_dir, capsys):
+    junk = tmp_path / "aclImdb_v1.tar.gz"
+    junk.write_bytes(b"<html>not found</html>")
+    assert main(["data", "download", "--from", str(junk), "--dir", str(data_dir)]) == 2
+    assert "not a readable .tar.gz archive" in capsys.readouterr().err
+
+
+# --- where the data is looked for ---------------------------------------------------------------
+
+def test_data_folder_order_env_then_cache_then_shared(tmp_path, monkeypatch):
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = tmp_path / "xdg" / "imdb-sentiment" / "imdb"
+    assert download.user_cache_dir() == cache
+    assert download.download_dir() == cache
+    shared = tmp_path / "repo-parent" / "shared" / "data" / "imdb"
+    monkeypatch.setattr(download, "REPO", tmp_path / "repo-parent" / "repo")
+    assert download.default_data_dir() == cache  # nothing anywhere: where the download goes
+    shared.mkdir(parents=True)
+    for name in download.DATA_FILES:
+        (shared / name).write_bytes(b"x")
+    assert download.default_data_dir() == shared
+    cache.mkdir(parents=True)
+    (cache / "aclImdb_v1.tar.gz.part").write_bytes(b"x")  # a download under way does not hide shared/
+    assert download.default_data_dir() == shared
+    for name in download.DATA_FILES:
+        (cache / name).write_bytes(b"x")
+    assert download.default_data_dir() == cache
+    monkeypatch.setenv("IMDB_DATA_DIR", str(tmp_path / "mine"))
+    assert download.default_data_dir() == download.download_dir() == tmp_path / "mine"
+
+
+@pytest.mark.parametrize("platform, variable, expected", [
+    ("darwin", None, "home/Library/Caches"),
+    ("win32", "LOCALAPPDATA", "appdata"),
+    ("linux", None, "home/.cache"),
+])
+def test_per_user_cache_follows_the_platform(tmp_path, monkeypatch, platform, variable, expected):
+    monkeypatch.setattr(download.sys, "platform", platform)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    if variable:
+        monkeypatch.setenv(variable, str(tmp_path / "appdata"))
+    assert download.user_cache_dir() == tmp_path / expected / "imdb-sentiment" / "imdb"
+
+
+def test_missing_data_names_the_command_the_variable_and_the_folders(tmp_path, monkeypatch):
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(download, "REPO", tmp_path / "parent" / "repo")
+    with pytest.raises(DataMissingError) as error:
+        load_reviews("test")
+    message = str(error.value)
+    assert isinstance(error.value, DataError)
+    for needed in ("test.csv.gz", "python -m sentiment data download", "IMDB_DATA_DIR",
+                   str(tmp_path / "xdg" / "imdb-sentiment" / "imdb"), str(tmp_path / "parent" / "shared/data/imdb")):
+        assert needed in message
+    monkeypatch.setenv("IMDB_DATA_DIR", str(tmp_path / "mine"))
+    with pytest.raises(DataMissingError, match="train.csv.gz: no such file.*mine"):
+        load_reviews("train")
+
+
+def test_training_command_without_data_names_the_download(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("IMDB_DATA_DIR", str(tmp_path / "none"))
+    assert main(["train", "--data", "official", "--no-progress"]) == 2
+    assert "python -m sentiment data download" in capsys.readouterr().err
+
+
+def test_skips_for_missing_data_fail_the_run_where_the_data_folder_exists(tmp_path):
+    """The CI guard: with the data folder there, a test skipped for missing data fails the run."""
+    from conftest import MISSING_DATA, data_skip_failure
+
+    assert data_skip_failure([], tmp_path) is None
+    assert data_skip_failure(["t"], tmp_path / "none") is None
+    assert "exists" in data_skip_failure(["t"], tmp_path)
+
+    (tmp_path / "conftest.py").write_text((REPO / "tests" / "conftest.py").read_text())
+    (tmp_path / "test_probe.py").write_text("def test_probe(test_reviews):\n    pass\n")
+    empty = tmp_path / "data"
+    empty.mkdir()
+    env = {**os.environ, "IMDB_DATA_DIR": str(empty), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_probe.py"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "1 skipped" in done.stdout and f"the data folder {empty} exists" in done.stdout
+    assert MISSING_DATA in done.stdout  # the skip's own reason, listed

@@ -1,0 +1,160 @@
+"""The Robustness tab: where each checkpoint fails, as rates, and the failing cases side by side.
+
+It reads the reports ``python -m sentiment robustness --checkpoint DIR --save``
+wrote next to each checkpoint (``robustness.json``), so it needs neither the
+dataset nor a model to draw the charts; a failing case is then explained with
+the Contrast tab's machinery (its original and its variant, both attributed).
+Contrast-pair texts come whole from the shipped CAD dev file (the reports keep
+only excerpts).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import gradio as gr
+import pandas as pd
+
+from sentiment.data import DataError
+from sentiment.robustness.contrast_pairs import load_pairs
+from sentiment.robustness.report import CAD_ATTRIBUTION, REPORT_FILE
+
+INTRO = f"""How often each checkpoint fails, by kind of text. **Contrast pairs**: IMDB reviews and a
+minimal edit that flips their label (CAD dev); a model that read the verdict gets both right.
+**Behavioural tests**: short reviews generated from templates (negation, "X, but Y", irony,
+hedges; changes that must not flip the verdict; sentences that must move it). **Error taxonomy**:
+how much more often the test-set mistakes carry a trait than the reviews without it (lift).
+Select a failing case to see the original and its variant side by side.
+
+<small>{CAD_ATTRIBUTION}.</small>"""
+
+
+def load_reports(checkpoints: dict[str, str]) -> dict[str, dict]:
+    """``{name: report}`` for the checkpoints (``{name: folder}``) that have a saved robustness report."""
+    from pathlib import Path
+
+    reports = {}
+    for name, location in checkpoints.items():
+        path = Path(location) / REPORT_FILE
+        if path.is_file():
+            reports[name] = json.loads(path.read_text())
+    return reports
+
+
+def capability_rates(reports: dict[str, dict]) -> pd.DataFrame:
+    """Long format for a bar chart: one row per (capability, checkpoint) with its failure rate in %."""
+    rows = [{"capability": name, "checkpoint": checkpoint, "failure rate (%)": round(100 * cap["failure_rate"], 1),
+             "bar": f"{name} · {checkpoint}"}
+            for checkpoint, report in reports.items()
+            for name, cap in report["behaviour"]["capabilities"].items()]
+    return pd.DataFrame(rows, columns=["capability", "checkpoint", "failure rate (%)", "bar"])
+
+
+def tag_lifts(reports: dict[str, dict]) -> pd.DataFrame:
+    """Long format for a bar chart: one row per (tag, checkpoint): lift and both error rates in %."""
+    rows = []
+    for checkpoint, report in reports.items():
+        for tag, t in report.get("taxonomy", {}).get("tags", {}).items():
+            if t["lift"] is None:
+                continue
+            rows.append({"tag": tag, "checkpoint": checkpoint, "lift": round(t["lift"], 2),
+                         "error rate with (%)": round(100 * t["error_rate_with"], 1),
+                         "error rate without (%)": round(100 * t["error_rate_without"], 1),
+                         "reviews with it": t["n_with"], "bar": f"{tag} · {checkpoint}"})
+    return pd.DataFrame(rows, columns=["tag", "checkpoint", "lift", "error rate with (%)",
+                                       "error rate without (%)", "reviews with it", "bar"])
+
+
+def contrast_summary(reports: dict[str, dict]) -> pd.DataFrame:
+    """One row per checkpoint: accuracy on originals, on edits, and consistency (both right), in %."""
+    return pd.DataFrame([{"checkpoint": name,
+                          "right on originals (%)": round(100 * r["contrast_pairs"]["accuracy_original"], 1),
+                          "right on edits (%)": round(100 * r["contrast_pairs"]["accuracy_edited"], 1),
+                          "right on both (%)": round(100 * r["contrast_pairs"]["consistency"], 1),
+                          "pairs": r["contrast_pairs"]["n_pairs"]} for name, r in reports.items()])
+
+
+def failing_cases(reports: dict[str, dict]) -> pd.DataFrame:
+    """Every failing case that has an original and a variant, one row each, with a key to show it by.
+
+    Keys: ``CHECKPOINT|pair|PAIR_ID`` for a contrast pair (all failing pairs,
+    not only the report's examples), ``CHECKPOINT|case|CAPABILITY|N`` for the
+    N-th example of a behavioural capability whose cases have an original.
+    """
+    rows = []
+    for checkpoint, report in reports.items():
+        pairs = report["contrast_pairs"]
+        wrong = {p: [] for p in pairs["failing_pairs"]["original_wrong"] + pairs["failing_pairs"]["edited_wrong"]}
+        for side in ("original_wrong", "edited_wrong"):
+            for pair_id in pairs["failing_pairs"][side]:
+                wrong[pair_id].append(side.split("_")[0])
+        for pair_id, sides in wrong.items():
+            rows.append({"key": f"{checkpoint}|pair|{pair_id}", "checkpoint": checkpoint,
+                         "kind": "contrast pair", "what failed": f"pair {pair_id}: {' and '.join(sides)} misread"})
+        for name, cap in report["behaviour"]["capabilities"].items():
+            for i, example in enumerate(cap["examples"]):
+                if example.get("original"):
+                    move = f"P(positive) {example['p_original']:.2f} -> {example['p_positive']:.2f}"
+                    rows.append({"key": f"{checkpoint}|case|{name}|{i}", "checkpoint": checkpoint,
+                                 "kind": name, "what failed": f"{move}: {example['text']}"})
+    return pd.DataFrame(rows, columns=["key", "checkpoint", "kind", "what failed"])
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> pd.DataFrame:
+    return load_pairs()
+
+
+def case_texts(reports: dict[str, dict], key: str) -> tuple[str, str, str]:
+    """``(checkpoint, original, variant)`` of the failing case ``key`` (see :func:`failing_cases`)."""
+    parts = str(key or "").split("|")
+    if len(parts) < 3 or parts[0] not in reports:
+        raise DataError("Select a failing case in the table first (or give its key, e.g. "
+                        "minilm-imdb-25k|pair|122).")
+    checkpoint, kind = parts[0], parts[1]
+    if kind == "pair" and len(parts) == 3:
+        pair = _pairs()[_pairs()["pair_id"] == parts[2]]
+        if len(pair) == 2:
+            texts = dict(zip(pair["kind"], pair["review"]))
+            return checkpoint, texts["original"], texts["edited"]
+    if kind == "case" and len(parts) == 4 and parts[3].isdigit():
+        capability = reports[checkpoint]["behaviour"]["capabilities"].get(parts[2], {})
+        examples = capability.get("examples", [])
+        index = int(parts[3])
+        if index < len(examples) and examples[index].get("original"):
+            return checkpoint, examples[index]["original"], examples[index]["text"]
+    raise DataError("No failing case with that key; select one in the table.")
+
+
+# ---- Gradio handlers -----------------------------------------------------------------------
+
+def _reports() -> dict[str, dict]:
+    from .models import available_checkpoints
+
+    return load_reports(available_checkpoints())
+
+
+def overview():
+    """The tab's note, capability chart, tag chart, tag table, contrast-pair table and failing cases."""
+    reports = _reports()
+    note = ("Reports of " + ", ".join(f"`{n}`" for n in reports) + "." if reports else
+            "No robustness reports here yet: run `python -m sentiment robustness --checkpoint "
+            "checkpoints/NAME --save` for each checkpoint.")
+    tags = tag_lifts(reports)
+    cases = failing_cases(reports)
+    # The key goes last: the table shows it, and a selection reads it from the row's end.
+    cases = cases[[c for c in cases.columns if c != "key"] + ["key"]]
+    return (note, capability_rates(reports), tags, tags.drop(columns="bar"), contrast_summary(reports), cases)
+
+
+def key_from_selection(event: gr.SelectData) -> str:
+    """The key of the selected row, read from the row itself (``event.index`` is wrong after sorting)."""
+    return str(event.row_value[-1])
+
+
+def compare_case(key: str):
+    """The case's original and variant side by side, explained by the checkpoint that failed it."""
+    from .contrast import compare_for_app
+
+    checkpoint, original, variant = case_texts(_reports(), key)
+    return (original, variant) + tuple(compare_for_app(checkpoint, original, variant))
