@@ -21,9 +21,9 @@ logit[positive] - logit[negative] of the empty review, measured::
     small  [UNK]        +0.36   +1.09   +1.48   +2.10   +2.45
     small  zero vector  +1.79   +1.87   +1.54   +2.66   +3.03
 
-(large: minilm-imdb-25k, small: minilm-imdb-8k). A blend of two tokens can
-only be neutral where one of them reads negative, which none of these does on
-the small checkpoint at 64-256 tokens.
+(large: minilm-imdb-25k, small: minilm-imdb-8k, both reading 256 tokens). A
+blend of two tokens can only be neutral where one of them reads negative,
+which none of these does on the small checkpoint at 64-256 tokens.
 
 The rule ("neutral"): ``v = E[PAD] - t * d``, where ``d`` is the unit gradient
 of the margin with respect to ``v`` at ``E[PAD]`` (computed once per model, at
@@ -32,15 +32,18 @@ review changes fastest, so the smallest move from [PAD] that the model reads
 as neutral. ``t`` is solved for each sequence length by secant steps until
 |margin| <= ``TOLERANCE`` (P(positive) within 0.5 +- 0.0125). Measured on both
 checkpoints at 16-256 tokens: the margin falls steadily along ``-d``, the root
-lies at |t| = 0.5-2% of |E[PAD]| (the baseline is still [PAD] to within 2%),
-and 1-3 secant steps reach it. |t| is capped at the mean length of a word
-embedding. Per length, because position embeddings are
-read too: a ``v`` neutral at 200 tokens reads -0.70 at 180 and +0.51 at 252
-(large checkpoint).
+lies at |t| = 0.5-2% of |E[PAD]| (the baseline is still [PAD] to within 2%).
+|t| is capped at the mean length of a word embedding. Per length, because
+position embeddings are read too: a ``v`` neutral at 200 tokens reads -0.70 at
+180 and +0.51 at 252 (large checkpoint).
 
 State: :class:`BaselineVectors` keeps ``{length: v}`` for one model, filled on
-first use (one forward and backward pass at the longest length, once; then a
-few forward passes of one sequence per new length) and guarded by a lock. It
+first use: once, one forward and backward pass and 2-4 forward passes at the
+longest length (0.4 s at 256 tokens on 2 cores); then, per new length, one
+forward pass of two sequences ([PAD] and the root at the longest length) and
+0-2 of one to reach the secant's root (2.4 passes on average over 19 lengths
+of the large checkpoint, 1.6 on the small one; 0.1-0.2 s at 200-260 tokens).
+Guarded by a lock. It
 is a property of the model, the same for every explanation, not a result of
 any one of them. The fixed references (``"pad"``, ``"mask"``, ``"unk"``,
 ``"zero"``) stay available for comparison.
@@ -90,7 +93,7 @@ class BaselineVectors:
         self.model, self.tokenizer, self.kind = model, tokenizer, kind
         self.precision, self.max_length, self.tolerance = precision, max_length, tolerance
         self._vectors: dict[int, torch.Tensor] = {}
-        self._direction: tuple[torch.Tensor, float] | None = None  # unit vector d, and the slope along it
+        self._reference: tuple[torch.Tensor, float] | None = None  # d, and the root t at the longest length
         self._lock = threading.Lock()
 
     def _token_vector(self, token: str) -> torch.Tensor:
@@ -122,11 +125,13 @@ class BaselineVectors:
         ids = [self.tokenizer.cls_token_id, *[self.tokenizer.pad_token_id] * (length - 2), self.tokenizer.sep_token_id]
         return torch.tensor([ids], device=self.model.device)
 
-    def _margin(self, length: int, vector: torch.Tensor) -> float:
-        """logit[positive] - logit[negative] of the empty ``length``-token review with ``vector`` at every word."""
+    def _margins(self, length: int, vectors: list[torch.Tensor]) -> list[float]:
+        """logit[positive] - logit[negative] of the empty ``length``-token review with each word vector, batched."""
         forward = margin_forward(self.model, 1, self.precision, embeddings=True)
+        ids = self._sequence(length)
         with torch.no_grad():
-            return float(forward(baseline_embeddings(self.model, self.tokenizer, self._sequence(length), vector)))
+            return forward(torch.cat([baseline_embeddings(self.model, self.tokenizer, ids, v) for v in vectors])
+                           ).cpu().tolist()
 
     def _steepest_direction(self) -> tuple[torch.Tensor, float]:
         """Unit gradient of the margin with respect to the shared word vector at [PAD], and its size."""
@@ -139,28 +144,46 @@ class BaselineVectors:
         return gradient / gradient.norm().clamp_min(1e-12), float(gradient.norm())
 
     def _calibrate(self, length: int) -> torch.Tensor:
-        """``E[PAD] - t * d`` with the margin at ``length`` tokens solved to ~0 by secant steps on ``t``."""
+        """``E[PAD] - t * d`` with the margin at ``length`` tokens solved to ~0 by secant steps on ``t``.
+
+        The first use finds ``d`` and the root ``t_ref`` at the longest length
+        (from [PAD] and Newton's step along ``d``); every other length starts
+        from [PAD] and ``t_ref``, both in one batch, and usually needs one more
+        pass to check the secant's root.
+        """
         pad = self._token_vector("pad")
-        if self._direction is None:
-            self._direction = self._steepest_direction()
-        direction, slope = self._direction
-        at = lambda t: pad - t * direction  # noqa: E731
-        m0 = self._margin(length, pad)
-        if abs(m0) <= self.tolerance or slope == 0.0:
+        if self._reference is None:
+            direction, slope = self._steepest_direction()
+            if slope == 0.0:
+                self._reference = (direction, 0.0)
+                return pad
+            (m0,) = self._margins(self.max_length, [pad])
+            t1 = self._clamp(m0 / slope)  # Newton's step
+            (m1,) = self._margins(self.max_length, [pad - t1 * direction])
+            self._reference = (direction, self._secant(self.max_length, direction, [(0.0, m0), (t1, m1)]))
+        direction, t_ref = self._reference
+        if t_ref == 0.0:  # no direction to move in, or [PAD] already neutral at the longest length
             return pad
+        m0, m1 = self._margins(length, [pad, pad - t_ref * direction])
+        return pad - self._secant(length, direction, [(0.0, m0), (t_ref, m1)]) * direction
+
+    def _clamp(self, t: float) -> float:
         # Never further from [PAD] than a typical word embedding is long: beyond that it is no longer
         # an empty review. (Not |E[PAD]|: models initialised by transformers start with E[PAD] = 0.)
         limit = float(self.model.get_input_embeddings().weight.detach().float().norm(dim=1).mean())
-        points = [(0.0, m0)]
-        t = max(-limit, min(limit, m0 / slope))  # Newton's step with the slope at the longest length
+        return max(-limit, min(limit, t))
+
+    def _secant(self, length: int, direction: torch.Tensor, points: list[tuple[float, float]]) -> float:
+        """The ``t`` whose margin at ``length`` tokens is within the tolerance, by secant steps from
+        ``points`` [(t, margin)]; the best one found if none gets there in ``MAX_SECANT_STEPS``."""
+        pad = self._token_vector("pad")
         for _ in range(MAX_SECANT_STEPS):
-            m = self._margin(length, at(t))
-            points.append((t, m))
-            if abs(m) <= self.tolerance:
+            if min(abs(m) for _, m in points) <= self.tolerance:
                 break
-            (t0, m0), (t1, m1) = points[-2], points[-1]
+            (t0, m0), (t1, m1) = points[-2:]
             if m1 == m0 or not math.isfinite(m1):
                 break
-            t = max(-limit, min(limit, t1 - m1 * (t1 - t0) / (m1 - m0)))
-        best_t, _ = min(points, key=lambda p: abs(p[1]))
-        return at(best_t)
+            t = self._clamp(t1 - m1 * (t1 - t0) / (m1 - m0))
+            (m,) = self._margins(length, [pad - t * direction])
+            points.append((t, m))
+        return min(points, key=lambda p: abs(p[1]))[0]

@@ -156,8 +156,9 @@ def test_adaptive_segments_agree_with_captum_on_the_whole_path(explainer):
 
 
 def test_steps_go_where_the_margin_changes():
-    assert allocate_steps([0.0, 0.1, 3.0, 1.0], total=10) == [2, 2, 7, 2]
-    assert sum(allocate_steps([0.0, 0.0, 0.0, 0.0])) == 4 * 2
+    assert allocate_steps([0.0, 0.1, 3.0, 1.0], total=10, minimum=2) == [2, 2, 7, 2]
+    assert allocate_steps([0.0, 0.1, 3.0, 1.0], total=6, minimum=1) == [1, 1, 4, 1]
+    assert sum(allocate_steps([0.0, 0.0, 0.0, 0.0], minimum=2)) == 4 * 2
 
 
 def test_either_class_can_be_explained_and_they_mirror_each_other(explainer):
