@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
@@ -31,8 +32,6 @@ Select a failing case to see the original and its variant side by side.
 
 def load_reports(checkpoints: dict[str, str]) -> dict[str, dict]:
     """``{name: report}`` for the checkpoints (``{name: folder}``) that have a saved robustness report."""
-    from pathlib import Path
-
     reports = {}
     for name, location in checkpoints.items():
         path = Path(location) / REPORT_FILE

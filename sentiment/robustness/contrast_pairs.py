@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ..data import LABEL_IDS, DataError
+from ..study import REPO_ROOT, STUDY_DIR
 
 CAD_FILE = "dev_paired.csv.gz"
-REPO = Path(__file__).resolve().parents[2]
-SHIPPED_CAD = REPO / "study" / "cad_dev_paired.csv.gz"
+REPO = REPO_ROOT
+SHIPPED_CAD = STUDY_DIR / "cad_dev_paired.csv.gz"
 COLUMNS = ("pair_id", "kind", "sentiment", "review", "imdb_id")
 KINDS = ("original", "edited")
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .lexicon import has_opinion_word, is_negator, polarity, words
+from ..study import rating_from_id
 
 # ---- contrast ---------------------------------------------------------------------------------
 
@@ -110,25 +111,18 @@ def negation_dense(text: str) -> bool:
 
 # ---- star rating ------------------------------------------------------------------------------
 
-_RATING = re.compile(r"_(\d+)$")
 BORDERLINE_RATINGS = (4, 7)  # the mildest ratings IMDB's labels keep: negative <= 4, positive >= 7
 EXTREME_RATINGS = (1, 2, 9, 10)
 
 
-def rating(review_id: str) -> int | None:
-    """The star rating an IMDB id carries (``test/neg/8977_4`` -> 4), or None."""
-    match = _RATING.search(str(review_id))
-    return int(match.group(1)) if match else None
-
-
 def borderline_rating(review_id: str) -> bool:
     """Rated 4 or 7 stars: the reviewer's own verdict was lukewarm."""
-    return rating(review_id) in BORDERLINE_RATINGS
+    return rating_from_id(review_id) in BORDERLINE_RATINGS
 
 
 def extreme_rating(review_id: str) -> bool:
     """Rated 1-2 or 9-10 stars: the comparison group for ``borderline_rating``."""
-    return rating(review_id) in EXTREME_RATINGS
+    return rating_from_id(review_id) in EXTREME_RATINGS
 
 
 # ---- length -----------------------------------------------------------------------------------
