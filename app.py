@@ -15,6 +15,7 @@ import gradio as gr  # noqa: E402
 from webapp import (classify, contrast, examples, explain_view, mistakes, model_info, models,  # noqa: E402
                     robustness_view)
 from webapp.errors import user_errors  # noqa: E402
+from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
 INTRO = """# Why does BERT get this review wrong?
 A BERT-family classifier fine-tuned on 25,000 IMDB reviews. Paste a review to see
@@ -23,6 +24,22 @@ irony, contrasts that end badly, praise phrased through negations."""
 
 # Explanations cost about a second of CPU each; more at once would only queue inside torch.
 EXPLAIN_CONCURRENCY = 2
+# Requests waiting beyond this are turned away with "queue full" rather than held for minutes.
+QUEUE_MAX_SIZE = 64
+# Files Gradio writes for visitors (CSV downloads, uploads) are removed after an hour, checked hourly.
+DELETE_CACHE = (3600, 3600)
+
+
+def handler(function):
+    """A tab's work as Gradio runs it: errors for people as messages, the memory it freed given back."""
+    return user_errors(releasing_memory(function))
+
+
+def attribution_view(title: str) -> gr.HTML:
+    """A coloured text (``explain.render.highlighted_html``) under its title, in a column of its own."""
+    with gr.Column():
+        gr.Markdown(f"**{title}**")
+        return gr.HTML()
 
 
 def side_by_side(left: str, right: str) -> list:
@@ -31,15 +48,16 @@ def side_by_side(left: str, right: str) -> list:
     with gr.Row():
         labels = [gr.Label(label=name, num_top_classes=2) for name in (left, right)]
     with gr.Row():
-        views = [gr.HighlightedText(label=name, show_legend=True) for name in (left, right)]
+        views = [attribution_view(name) for name in (left, right)]
     moved = gr.Dataframe(label="Words whose scores moved most", interactive=False)
     return [*labels, *views, moved]
 
 
 def build_demo() -> gr.Blocks:
+    limit_arenas()  # before Gradio starts its worker threads
     checkpoints = models.checkpoint_names()  # names only: server paths never reach a client
     example_texts = examples.all_examples()
-    with gr.Blocks(title="Why does BERT get this review wrong?") as demo:
+    with gr.Blocks(title="Why does BERT get this review wrong?", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
         checkpoint = gr.Dropdown(choices=checkpoints,
                                  value=checkpoints[0] if checkpoints else None, label="Checkpoint")
@@ -64,9 +82,9 @@ def build_demo() -> gr.Blocks:
                 csv_button = gr.Button("Classify the file")
                 csv_out = gr.File(label="Predictions")
                 csv_note = gr.Markdown()
-            classify_button.click(user_errors(classify.classify_for_app), [checkpoint, review], [label, length],
+            classify_button.click(handler(classify.classify_for_app), [checkpoint, review], [label, length],
                                   api_name="classify")
-            csv_button.click(user_errors(classify.classify_csv_for_app), [checkpoint, csv_in], [csv_out, csv_note],
+            csv_button.click(handler(classify.classify_csv_for_app), [checkpoint, csv_in], [csv_out, csv_note],
                              api_name="classify_csv")
 
         # ---- 2. Explain -------------------------------------------------------------------
@@ -79,16 +97,15 @@ def build_demo() -> gr.Blocks:
                                     label="Integration steps (0 = automatic: placed where the margin changes, refined until the check passes)")
                 check_occlusion = gr.Checkbox(label="Also measure agreement with occlusion (slower)")
             explain_button = gr.Button("Explain", variant="primary")
-            gr.Markdown("Red words pushed the prediction **toward positive**, purple ones **toward negative**; "
-                        "the stronger the colour, the stronger the push.")
+            gr.Markdown("Green words pushed the prediction **toward positive**, red ones **toward negative**; "
+                        "the stronger the colour, the stronger the push. Hover a word for its push.")
             verdict = gr.Markdown()
-            highlighted = gr.HighlightedText(label="Attribution per word", show_legend=True,
-                                             combine_adjacent=False, elem_id="attributions")
+            highlighted = gr.HTML(elem_id="attributions")
             with gr.Row():
                 top_words = gr.Dataframe(label="Strongest words", interactive=False)
                 trust = gr.Markdown()
             review.change(lambda text: text, [review], [explain_review], api_name=False)
-            explain_button.click(user_errors(explain_view.explain_for_app),
+            explain_button.click(handler(explain_view.explain_for_app),
                                  [checkpoint, explain_review, method, n_steps, check_occlusion],
                                  [verdict, highlighted, top_words, trust], api_name="explain",
                                  concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
@@ -97,7 +114,7 @@ def build_demo() -> gr.Blocks:
         with gr.Tab("Mistakes"):
             gr.Markdown(mistakes.INTRO)
             pinned = gr.Dataframe(label="The report's four misread reviews", interactive=False, wrap=True,
-                                  elem_id="report-reviews")
+                                  elem_id="report-reviews", column_widths=["15%", "8%", "12%", "12%", "53%"])
             with gr.Row():
                 comparison = gr.Radio(list(mistakes.COMPARISONS), value="all", label="Which mistakes")
                 min_confidence = gr.Slider(0.5, 1.0, value=0.5, step=0.05,
@@ -109,8 +126,8 @@ def build_demo() -> gr.Blocks:
             show_button = gr.Button("Show and explain with both checkpoints")
             shown = gr.Markdown()
             with gr.Row():
-                small_view = gr.HighlightedText(label="Small checkpoint", show_legend=True)
-                large_view = gr.HighlightedText(label="Large checkpoint", show_legend=True)
+                small_view = attribution_view(f"Small checkpoint ({mistakes.SMALL})")
+                large_view = attribution_view(f"Large checkpoint ({mistakes.LARGE})")
             for control in (comparison, min_confidence):
                 control.change(mistakes.filter_mistakes, [comparison, min_confidence],
                                [mistake_table, counts], api_name=False)
@@ -119,7 +136,7 @@ def build_demo() -> gr.Blocks:
             demo.load(mistakes.pinned_table, None, pinned, api_name="report_reviews")
             mistake_table.select(mistakes.id_from_selection, None, review_id, api_name=False)
             pinned.select(mistakes.id_from_selection, None, review_id, api_name=False)
-            show_button.click(user_errors(mistakes.show_review), [review_id], [shown, small_view, large_view],
+            show_button.click(handler(mistakes.show_review), [review_id], [shown, small_view, large_view],
                               api_name="show_mistake", concurrency_limit=EXPLAIN_CONCURRENCY,
                               concurrency_id="explain")
 
@@ -148,7 +165,7 @@ def build_demo() -> gr.Blocks:
                       [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases],
                       api_name="robustness")
             cases.select(robustness_view.key_from_selection, None, case_key, api_name=False)
-            case_button.click(user_errors(robustness_view.compare_case), [case_key],
+            case_button.click(handler(robustness_view.compare_case), [case_key],
                               [case_original, case_variant, *case_comparison],
                               api_name="robustness_case", concurrency_limit=EXPLAIN_CONCURRENCY,
                               concurrency_id="explain")
@@ -163,7 +180,7 @@ def build_demo() -> gr.Blocks:
             compare_button = gr.Button("Compare", variant="primary")
             comparison_views = side_by_side("Review", "Edited copy")
             copy_button.click(lambda text: (text, text), [review], [original, edited], api_name=False)
-            compare_button.click(user_errors(contrast.compare_for_app), [checkpoint, original, edited],
+            compare_button.click(handler(contrast.compare_for_app), [checkpoint, original, edited],
                                  comparison_views,
                                  api_name="contrast", concurrency_limit=EXPLAIN_CONCURRENCY,
                                  concurrency_id="explain")
@@ -174,13 +191,14 @@ def build_demo() -> gr.Blocks:
                                    "IMDB test set", interactive=False, wrap=True)
             details = gr.Markdown()
             with gr.Row():
-                confusion = gr.Dataframe(label="Confusion matrix", interactive=False)
+                confusion = gr.Plot(label="Confusion matrix (test set)")
                 curve = gr.LinePlot(x="step", y="value", color="series", label="Training curve")
             checkpoint.change(model_info.details, [checkpoint], [details, confusion, curve], api_name=False)
             demo.load(model_info.details, [checkpoint], [details, confusion, curve], api_name="model")
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_MAX_SIZE)
     return demo
 
 
 if __name__ == "__main__":
-    build_demo().launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    build_demo().launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        max_file_size=classify.MAX_UPLOAD_BYTES)

@@ -8,24 +8,30 @@ import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
+from sentiment.output_files import check_output_path  # noqa: E402
 from sentiment.data import DataError  # noqa: E402
+from sentiment.text import check_text  # noqa: E402
 
 from .baseline import BASELINES  # noqa: E402
+from .explainer import MAX_STEPS  # noqa: E402
+from .render import top_words_table  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m explain",
-                                     description="Which words pushed the prediction, how much, how far to trust it.")
+                                     description="Which words pushed the prediction, how much, how far to trust it.",
+                                     formatter_class=DefaultsHelpFormatter)
     parser.add_argument("text", help='review text ("-" reads it from stdin)')
     parser.add_argument("--checkpoint", default="checkpoints/minilm-imdb-25k")
     parser.add_argument("--method", choices=["ig", "occlusion"], default="ig")
     parser.add_argument("--target", choices=["positive", "negative"],
                         help="class to explain (default: the predicted one)")
-    parser.add_argument("--steps", type=int, help="integration steps (default: adaptive)")
+    parser.add_argument("--steps", type=number_in(int, 1, MAX_STEPS), help="integration steps (default: adaptive)")
     parser.add_argument("--baseline", choices=BASELINES, default="neutral",
                         help="the review with its words taken out: neutral (calibrated to P(positive) ~0.5, "
                              "the default) or a fixed token")
-    parser.add_argument("--top", type=int, default=10, help="words listed in the text output")
+    parser.add_argument("--top", type=positive_int, default=10, help="words listed in the text output")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--html", help="also write a self-contained HTML page here")
     return parser
@@ -46,21 +52,27 @@ def _report(e, top: int) -> str:
     if e.dropped:
         lines.append(f"note: {e.dropped.message} (characters {e.dropped.start}-{e.dropped.end})")
     lines.append(f"time: {e.seconds:.2f} s")
-    lines.append(f"top words (score > 0 pushed toward {e.target}):")
-    lines += [f"  {w.score:+8.4f}  {w.word}" for w in e.top_words(top)]
-    lines.append("words:")
-    lines.append(" ".join(f"{w.word}[{w.score:+.3f}]" for w in e.words))
+    lines.append("top words (push toward positive; > 0 pushed toward positive, < 0 toward negative):")
+    lines += [f"  {r['push toward positive']:+8.4f}  {r['word']}" for r in top_words_table(e, top)]
+    lines.append("words (push toward positive):")
+    lines.append(" ".join(f"{w.word}[{push:+.3f}]" for w, push in zip(e.words, e.scores_toward("positive"))))
     return "\n".join(lines)
+
+
+def _read_stdin() -> str:
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(f"the text on standard input is not UTF-8 (byte {error.start + 1:,})") from None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    text = sys.stdin.read() if args.text == "-" else args.text
     try:
-        if not text.strip():
-            raise DataError("the review is empty: give some text to explain")
-        if args.steps is not None and args.steps < 1:
-            raise DataError(f"--steps must be positive, got {args.steps}")
+        text = _read_stdin() if args.text == "-" else args.text
+        check_text(text)
+        if args.html:
+            check_output_path(args.html)  # before the explanation, not after it
         from .explainer import Explainer
 
         e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(

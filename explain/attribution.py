@@ -32,7 +32,10 @@ from sentiment.devices import autocast
 # part, took a median of 7.5 nodes (10 and 2: 12), completeness error median
 # 0.41%, max 1.80%; word scores rank-correlate with 64 plain Gauss-Legendre
 # steps at >= 0.982 (median 0.997) and share the top 5 words on 28 of 30, as
-# many as with 10 and 2.
+# many as with 10 and 2. (4 or 5 nodes saved a node at the median but shared the top 5
+# words with 64 steps on 7 of 12 reviews, against 9 of 12 with 6.) Parts that get the same
+# number of nodes share one batched Captum call: a pass of 6 nodes costs 0.072 s a node
+# at 225 tokens on 2 cores, a pass of one 0.094 s.
 SEGMENTS = 4
 DEFAULT_STEPS = 6
 MIN_SEGMENT_STEPS = 1
@@ -45,6 +48,9 @@ MAX_STEPS = 96
 # passes included, whatever its path.
 STEP_TOKEN_BUDGET = 16 * 512
 TARGET_COMPLETENESS_ERROR = 0.02
+# Nodes held in memory at once (activations for the backward pass): 16 nodes of 512
+# tokens keep the peak within a few hundred MB; more nodes run in more passes.
+MAX_NODES_PER_PASS = 16
 # Completeness error above which an explanation is flagged as not to be trusted.
 MAX_COMPLETENESS_ERROR = 0.05
 
@@ -169,7 +175,7 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
     # Captum fails under torch.inference_mode; it enables gradients itself, and
     # autograd computes only the gradients asked for, not the weights'.
     attributions = IntegratedGradients(forward).attribute(x, baselines=x0, n_steps=n_steps, method="gausslegendre",
-                                                          internal_batch_size=n_steps)
+                                                          internal_batch_size=min(n_steps, MAX_NODES_PER_PASS))
     return IGResult(attributions.sum(-1)[0].detach().float().cpu(), margins[0], margins[1], n_steps)
 
 
@@ -200,24 +206,32 @@ def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, tar
     difference = along[-1] - along[0]
     ig = IntegratedGradients(forward)
 
-    def segment(i: int, steps: int) -> torch.Tensor:
-        a, b = bounds[i], bounds[i + 1]
-        return ig.attribute(point(b), baselines=point(a), n_steps=steps, method="gausslegendre",
-                            internal_batch_size=steps).sum(-1)[0].detach().float().cpu()
+    def segments(indices: list[int], steps: int) -> list[torch.Tensor]:
+        """The attributions of the parts ``indices``, ``steps`` nodes each, in one batched Captum call:
+        each part is one row, from x(a) to x(b)."""
+        ends = torch.cat([point(bounds[i + 1]) for i in indices])
+        starts = torch.cat([point(bounds[i]) for i in indices])
+        attributions = ig.attribute(ends, baselines=starts, n_steps=steps, method="gausslegendre",
+                                    internal_batch_size=min(steps * len(indices), MAX_NODES_PER_PASS))
+        return list(attributions.sum(-1).detach().float().cpu())
 
     def error() -> float:
         delta = sum(errors)
         return completeness_error(delta, float(torch.stack(parts).sum(0).abs().sum()), difference)
 
     steps = allocate_steps(changes)
-    parts = [segment(i, n) for i, n in enumerate(steps)]
+    parts: list[torch.Tensor] = [torch.empty(0)] * SEGMENTS
+    for n in set(steps):  # the parts with the same number of nodes share one pass
+        indices = [i for i in range(SEGMENTS) if steps[i] == n]
+        for i, attribution in zip(indices, segments(indices, n)):
+            parts[i] = attribution
     first_steps = sum(steps)
     errors = [float(p.sum()) - c for p, c in zip(parts, changes)]  # each part's completeness error
     first = error()
     while error() > max_error and sum(steps) < max_steps:
         worst = max(range(SEGMENTS), key=lambda i: abs(errors[i]))
         steps[worst] = min(2 * steps[worst], steps[worst] + max_steps - sum(steps))
-        parts[worst] = segment(worst, steps[worst])
+        (parts[worst],) = segments([worst], steps[worst])
         errors[worst] = float(parts[worst].sum()) - changes[worst]
     result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps))
     if sum(steps) == first_steps:

@@ -1,4 +1,10 @@
-"""Showing an explanation: Gradio ``HighlightedText`` segments, a top-words table, standalone HTML."""
+"""Showing an explanation to a person: the coloured text (the app's view), a top-words table, an HTML page.
+
+One sign for everything a person reads: pushes toward *positive*, whichever
+class was explained (the margin of one class is minus the other's). One colour
+rule: green toward positive, red toward negative. The app and the export share
+both, so a word reads the same in each.
+"""
 from __future__ import annotations
 
 import html
@@ -36,37 +42,72 @@ def _pieces(explanation: Explanation):
         yield "gap", text[cursor:], None
 
 
-def highlighted_segments(explanation: Explanation, toward: str = "positive") -> list[tuple[str, float | None]]:
-    """For ``gr.HighlightedText``: (text, score in [-1, 1] or None), joining back to the pasted text.
+def highlighted_segments(explanation: Explanation) -> list[tuple[str, float | None]]:
+    """(text, push toward positive in [-1, 1] or None) pieces that join back to the pasted text.
 
-    Scores are pushes toward ``toward`` ("positive" by default, whatever class
-    was explained), so Gradio's colours keep one meaning: red toward positive,
-    purple toward negative.
     The part the model never read is replaced by a marker such as
     "[... 312 words not read by the model ...]".
     """
-    top = scale(explanation) * (1.0 if toward == explanation.target else -1.0)
+    top = scale(explanation)
+    toward_positive = iter(explanation.scores_toward("positive"))
     segments = []
-    for kind, piece, score in _pieces(explanation):
+    for kind, piece, _ in _pieces(explanation):
         if kind == "dropped":
             segments.append((f" [{explanation.dropped.message}] ", None))
         else:
-            segments.append((piece, None if score is None else round(score / top, 4)))
+            segments.append((piece, None if kind == "gap" else round(next(toward_positive) / top, 4)))
     return segments
 
 
 def top_words_table(explanation: Explanation, k: int = 10) -> list[dict]:
-    """Rows ``{"word", "score", "scaled", "toward", "start", "end"}``, largest |score| first."""
+    """Rows ``{"word", "toward", "push toward positive", "start", "end"}``, largest push first."""
+    toward_positive = dict(zip(((w.start, w.end) for w in explanation.words), explanation.scores_toward("positive")))
+    rows = []
+    for w in explanation.top_words(k):
+        push = toward_positive[(w.start, w.end)]
+        rows.append({"word": w.word, "toward": "positive" if push > 0 else "negative",
+                     "push toward positive": round(push, 4), "start": w.start, "end": w.end})
+    return rows
+
+
+# Green toward positive, red toward negative: the convention of Captum's visualisation and of
+# transformers-interpret, so people who know those read these colours the same way.
+POSITIVE_RGB = (22, 163, 74)
+NEGATIVE_RGB = (220, 38, 38)
+
+
+def colour(push: float) -> str:
+    """Background for a push toward positive scaled to [-1, 1]: green above 0, red below, stronger further out."""
+    red, green, blue = POSITIVE_RGB if push > 0 else NEGATIVE_RGB
+    return f"rgba({red}, {green}, {blue}, {min(abs(push), 1.0):.3f})"
+
+
+LEGEND = (f'<p class="legend"><span style="background:{colour(1)}">toward positive</span> '
+          f'<span style="background:{colour(-1)}">toward negative</span> (the stronger the colour, the stronger '
+          f"the push)</p>")
+
+
+def _word_span(text: str, push: float, top: float) -> str:
+    """A word coloured by ``push / top``; hovering shows ``push``, the number the top-words table shows."""
+    return (f'<span class="word" style="background:{colour(push / top)}" title="{push:+.3f} toward positive">'
+            f"{text}</span>")
+
+
+def highlighted_html(explanation: Explanation) -> str:
+    """The pasted text with each word's background coloured by its push toward positive; every piece of
+    text escaped (a review holding ``<script>`` shows as text). The part the model never read is a marker."""
     top = scale(explanation)
-    other = next(label for label in ("negative", "positive") if label != explanation.target)
-    return [{"word": w.word, "score": round(w.score, 4), "scaled": round(w.score / top, 4),
-             "toward": explanation.target if w.score > 0 else other, "start": w.start, "end": w.end}
-            for w in explanation.top_words(k)]
-
-
-def _colour(scaled: float) -> str:
-    # Gradio's diverging map: red toward positive, purple toward negative.
-    return f"rgba(239, 68, 68, {scaled:.3f})" if scaled > 0 else f"rgba(168, 85, 247, {-scaled:.3f})"
+    toward_positive = iter(explanation.scores_toward("positive"))
+    body = []
+    for kind, piece, _ in _pieces(explanation):
+        if kind == "word":
+            body.append(_word_span(html.escape(piece), next(toward_positive), top))
+        elif kind == "dropped":
+            body.append(html.escape(f" [{explanation.dropped.message}] "))
+        else:
+            body.append(html.escape(_BR.sub("\n", piece)))  # a pasted <br /> is a line break to the reader
+    return (f'<div class="attributions" style="white-space: pre-wrap; line-height: 1.8">{"".join(body)}</div>'
+            f"{LEGEND}")
 
 
 def to_html(explanation: Explanation, title: str = "Why the model said so") -> str:
@@ -74,14 +115,11 @@ def to_html(explanation: Explanation, title: str = "Why the model said so") -> s
     ``<script>`` shows as text, it does not run."""
     e = explanation
     top = scale(e)
-    # Scores are shown toward "positive" so colours mean the same whatever the target.
-    sign = 1 if e.target == "positive" else -1
+    toward_positive = iter(e.scores_toward("positive"))
     body = []
-    for kind, piece, score in _pieces(e):
+    for kind, piece, _ in _pieces(e):
         if kind == "word":
-            scaled = sign * score / top
-            body.append(f'<span style="background:{_colour(scaled)}" title="{score:+.4f}">'
-                        f"{html.escape(piece)}</span>")
+            body.append(_word_span(html.escape(piece), next(toward_positive), top))
         elif kind == "dropped":
             body.append(f'<details class="dropped"><summary>{html.escape(e.dropped.message)}</summary>'
                         f"{html.escape(piece)}</details>")
@@ -96,7 +134,7 @@ def to_html(explanation: Explanation, title: str = "Why the model said so") -> s
              f"completeness error: {trust}"]
     if e.steps_note:
         facts.append(e.steps_note)
-    rows = "".join(f"<tr><td>{html.escape(r['word'])}</td><td>{r['score']:+.4f}</td>"
+    rows = "".join(f"<tr><td>{html.escape(r['word'])}</td><td>{r['push toward positive']:+.4f}</td>"
                    f"<td>{html.escape(r['toward'])}</td></tr>" for r in top_words_table(e))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -109,10 +147,9 @@ details.dropped {{ display: inline; color: #666; font-style: italic; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <ul>{"".join(f"<li>{html.escape(f)}</li>" for f in facts)}</ul>
-<p class="legend"><span style="background:{_colour(1)}">toward positive</span>
-<span style="background:{_colour(-1)}">toward negative</span></p>
+{LEGEND}
 <div class="review">{"".join(body)}</div>
 <h2>Top words</h2>
-<table><tr><th>word</th><th>score</th><th>toward</th></tr>{rows}</table>
+<table><tr><th>word</th><th>push toward positive</th><th>toward</th></tr>{rows}</table>
 </body></html>
 """

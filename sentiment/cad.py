@@ -3,37 +3,48 @@
 Kaushik, Hovy & Lipton (ICLR 2020): models trained with both a review and its
 minimal label-flipping edit learn what decides the label rather than topic or
 style words. Fine-tuning only on the 3,390 CAD texts would make a model forget
-the rest of IMDB, so the CAD training pairs are mixed with an equal-size replay
-sample of the official train split (stratified by label, the CAD originals
-excluded so no review appears twice).
+the rest of IMDB, so the CAD training pairs are mixed with a replay sample of
+IMDB train (stratified by label, the CAD originals excluded so no review
+appears twice).
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .data import REPORT_REVIEW_IDS, DataError, load_reviews
+from .data import REPORT_REVIEW_IDS, DataError
 from .robustness.contrast_pairs import default_cad_path, load_pairs
 
 TRAIN_FILE = "train_paired.csv.gz"
 
 
-def cad_training_mix(seed: int = 42, replay_ratio: float = 1.0) -> pd.DataFrame:
-    """CAD train pairs plus a replay sample of IMDB train, shuffled; columns ``id``, ``review``, ``label``.
+def cad_train_path():
+    return default_cad_path().with_name(TRAIN_FILE)
+
+
+def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: float = 1.0) -> pd.DataFrame:
+    """CAD train pairs plus a replay sample of ``replay_pool``, shuffled; columns ``id``, ``review``, ``label``.
 
     Args:
+        replay_pool: IMDB reviews to replay (columns ``id``, ``review``, ``label``), e.g. the
+            official train split minus the validation part, so that validation stays unseen.
         seed: the replay sample and the shuffle.
-        replay_ratio: IMDB train reviews per CAD text (1.0: as many as the CAD texts).
+        replay_ratio: replayed IMDB reviews per CAD text (1.0: as many as the CAD texts).
     """
-    path = default_cad_path().with_name(TRAIN_FILE)
+    path = cad_train_path()
     if not path.is_file():
         raise DataError(f"{path}: no such file; the CAD training pairs are not shipped with the app "
                         f"(set CAD_DATA_DIR to the folder holding {TRAIN_FILE})")
+    if replay_ratio < 0:
+        raise DataError(f"the replay ratio must be 0 or more, got {replay_ratio}")
     pairs = load_pairs(path)
     cad = pd.DataFrame({"id": "cad/" + pairs["pair_id"] + "/" + pairs["kind"], "review": pairs["review"],
                         "label": pairs["label"]})
-    imdb = load_reviews("train")
-    pool = imdb[~imdb["id"].isin(set(pairs["imdb_id"]) | set(REPORT_REVIEW_IDS))]
-    n = round(len(cad) * replay_ratio)
-    replay = pool.groupby("label", group_keys=False).sample(n=n // 2, random_state=seed)
+    pool = replay_pool[~replay_pool["id"].isin(set(pairs["imdb_id"]) | set(REPORT_REVIEW_IDS))]
+    per_label = round(len(cad) * replay_ratio) // 2
+    counts = pool["label"].value_counts()
+    if per_label > min(counts.get(0, 0), counts.get(1, 0)):
+        raise DataError(f"a replay ratio of {replay_ratio:g} asks for {per_label:,} replayed reviews of each label; "
+                        f"the pool holds {counts.get(0, 0):,} negative and {counts.get(1, 0):,} positive")
+    replay = pool.groupby("label", group_keys=False).sample(n=per_label, random_state=seed)
     mix = pd.concat([cad, replay[["id", "review", "label"]]], ignore_index=True)
     return mix.sample(frac=1.0, random_state=seed).reset_index(drop=True)

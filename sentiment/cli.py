@@ -7,11 +7,15 @@ import sys
 import warnings
 from pathlib import Path
 
-from .data import DataError, hold_out, load_reviews, official_split, report_split, sample, without_report_reviews
+from .arguments import DefaultsHelpFormatter, number_in, positive_float, positive_int, probability
+from .data import (DataError, hold_out, load_reviews, official_split, report_split, sample, strip_line_breaks,
+                   without_report_reviews)
 from .devices import DEVICES, PRECISIONS, DeviceError
 from .download import DownloadError, add_commands as add_data_commands
-from .model import DEFAULT_BASE
-from .tokenization import DEFAULT_MAX_LENGTH
+from .model import DEFAULT_BASE, check_model_source
+from .output_files import check_output_path, write_csv
+from .text import check_column, check_text, unknown_share, unknown_warning
+from .tokenization import DEFAULT_MAX_LENGTH, encode
 from .train import TrainConfig
 
 # The report's three set-ups: (reviews drawn from all 50k, training device).
@@ -22,14 +26,12 @@ FLOWS = {
 }
 
 
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    if value is None or not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text} is not a probability in [0, 1)")
-    return value
+class _ParserWithDefaults(argparse.ArgumentParser):
+    """A subcommand parser whose --help shows every flag's default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
 
 
 def _training_options() -> argparse.ArgumentParser:
@@ -37,29 +39,32 @@ def _training_options() -> argparse.ArgumentParser:
     defaults = TrainConfig()
     g = shared.add_argument_group("training")
     g.add_argument("--model", default=DEFAULT_BASE,
-                   help="base checkpoint: path or Hub id (default: the embedded all-MiniLM-L6-v2)")
+                   help="base checkpoint: path or Hub id (minilm: the embedded all-MiniLM-L6-v2)")
     g.add_argument("--output", help="run folder (default: runs/NAME)")
-    g.add_argument("--epochs", type=float, default=defaults.epochs)
-    g.add_argument("--lr", type=float, default=defaults.learning_rate)
-    g.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    g.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
-    g.add_argument("--warmup", type=float, default=defaults.warmup, help="fraction of steps")
-    g.add_argument("--attention-dropout", type=_probability, default=defaults.attention_dropout,
+    g.add_argument("--epochs", type=positive_float, default=defaults.epochs, help="passes over the training data")
+    g.add_argument("--lr", type=positive_float, default=defaults.learning_rate, help="peak learning rate (AdamW)")
+    g.add_argument("--batch-size", type=positive_int, default=defaults.batch_size, help="reviews per step")
+    g.add_argument("--max-length", type=number_in(int, 4, 512), default=DEFAULT_MAX_LENGTH,
+                   help="tokens read per review, head + tail ([CLS] and [SEP] included; BERT reads at most 512)")
+    g.add_argument("--warmup", type=probability, default=defaults.warmup, help="fraction of steps")
+    g.add_argument("--attention-dropout", type=probability, default=defaults.attention_dropout,
                    help="dropout on attention weights (default 0: keeps the fast fused attention kernel)")
     g.add_argument("--device", choices=DEVICES, default="auto", help="training device")
     g.add_argument("--precision", choices=PRECISIONS, default="auto", help="training precision")
     g.add_argument("--eval-device", choices=DEVICES, default="cpu", help="evaluation device (report: CPU)")
-    g.add_argument("--eval-precision", choices=PRECISIONS, default="auto")
-    g.add_argument("--seed", type=int, default=defaults.seed)
-    g.add_argument("--val-size", type=float, default=500,
+    g.add_argument("--eval-precision", choices=PRECISIONS, default="auto", help="evaluation precision")
+    g.add_argument("--seed", type=int, default=defaults.seed,
+                   help="data split, shuffling and the new head's weights: same seed, same run")
+    g.add_argument("--val-size", type=positive_float, default=500,
                    help="held-out part of the training data for choosing the best step: a count or a fraction")
-    g.add_argument("--eval-every", type=int, default=defaults.eval_every, help="steps between validations")
-    g.add_argument("--test-limit", type=int, help="evaluate on a random sample of this many test reviews")
-    g.add_argument("--save-dtype", choices=["fp32", "fp16"], default="fp32")
+    g.add_argument("--eval-every", type=positive_int, default=defaults.eval_every, help="steps between validations")
+    g.add_argument("--test-limit", type=positive_int, help="evaluate on a random sample of this many test reviews")
+    g.add_argument("--save-dtype", choices=["fp32", "fp16"], default="fp32",
+                   help="precision of the saved weights (fp16 halves the file; loading computes in fp32)")
     g.add_argument("--slim-predictions", action="store_true",
                    help="leave the review text out of predictions.csv.gz")
     g.add_argument("--resume", action="store_true", help="continue from the run folder's last saved step")
-    g.add_argument("--no-progress", action="store_true")
+    g.add_argument("--no-progress", action="store_true", help="no progress bars (for logs)")
     return shared
 
 
@@ -71,11 +76,16 @@ def _config(args, device: str | None = None) -> TrainConfig:
                        eval_every=args.eval_every, progress=not args.no_progress)
 
 
-def _run(args, name: str, train, test, protocol: str, device: str | None = None):
+def _validation_size(args) -> int | float:
+    return int(args.val_size) if args.val_size >= 1 else args.val_size
+
+
+def _run(args, name: str, train, test, protocol: str, device: str | None = None, validation=None):
+    """Train, evaluate and save; ``validation`` None: hold out ``--val-size`` of ``train``."""
     from .pipeline import run
 
-    val_size = int(args.val_size) if args.val_size >= 1 else args.val_size
-    train, validation = hold_out(train, val_size, args.seed)
+    if validation is None:
+        train, validation = hold_out(train, _validation_size(args), args.seed)
     test = sample(test, args.test_limit, args.seed)
     return run(train, validation, test, _config(args, device), args.output or f"runs/{name}",
                protocol=protocol, eval_device=args.eval_device, eval_precision=args.eval_precision,
@@ -84,6 +94,7 @@ def _run(args, name: str, train, test, protocol: str, device: str | None = None)
 
 
 def cmd_train(args):
+    check_model_source(args.model)
     if args.data == "official":
         train, test = official_split(args.size, args.seed)
         protocol = "official IMDB train/test split" + (f", {args.size:,} training reviews drawn" if args.size else "")
@@ -93,9 +104,15 @@ def cmd_train(args):
     elif args.data == "cad":
         from .cad import cad_training_mix
 
-        train, test = cad_training_mix(args.seed), load_reviews("test")
-        protocol = (f"CAD training pairs (Kaushik et al., 2020) + an equal replay sample of IMDB train "
-                    f"({len(train):,} reviews), official IMDB test split")
+        # The large recipe's own validation part (same split, same seed) stays out of the replay,
+        # so validation accuracy compares with the checkpoint being continued.
+        imdb_train, test = official_split(None, args.seed)
+        pool, validation = hold_out(imdb_train, _validation_size(args), args.seed)
+        train = cad_training_mix(pool, args.seed, args.replay_ratio)
+        protocol = (f"CAD training pairs (Kaushik et al., 2020) + a replay sample of IMDB train "
+                    f"({args.replay_ratio:g} per CAD text; {len(train):,} reviews), official IMDB test split")
+        _run(args, args.name or "cad", train, test, protocol, validation=validation)
+        return
     else:
         reviews = load_reviews(args.data)
         if args.test:
@@ -111,6 +128,7 @@ def cmd_train(args):
 def cmd_experiment(args):
     from .devices import accelerator_or_cpu
 
+    check_model_source(args.model)
     size, device = FLOWS[args.flow]
     if device == "accelerator":
         device = accelerator_or_cpu()
@@ -128,13 +146,15 @@ def _load_predictor(args):
 def cmd_evaluate(args):
     from .evaluate import evaluate
 
+    if args.predictions:
+        check_output_path(args.predictions)  # before the evaluation, not after it
     reviews = sample(load_reviews(args.data), args.limit, args.seed)
     predictor = _load_predictor(args)
     metrics, predictions, timings = evaluate(
         predictor.model, predictor.tokenizer, reviews, predictor.max_length, predictor.device,
         predictor.precision, args.batch_size, progress=not args.json)
     if args.predictions:
-        predictions.to_csv(args.predictions, index=False)
+        write_csv(predictions, args.predictions)
     if args.json:
         print(json.dumps({**metrics, **timings, "device": predictor.device,
                           "mixed_precision": predictor.precision}))
@@ -151,8 +171,18 @@ def cmd_evaluate(args):
 def cmd_predict(args):
     if bool(args.text) == bool(args.csv):
         raise DataError("give either review text or --csv FILE (one of them)")
-    texts = load_reviews(args.csv, require_labels=False)["review"].tolist() if args.csv else args.text
-    predictions = _load_predictor(args).predict(texts, args.batch_size)
+    if args.csv:
+        texts = load_reviews(args.csv, require_labels=False)["review"].tolist()
+        check_column(texts, Path(args.csv).name)
+    else:
+        texts = [check_text(t, f"review {i}") for i, t in enumerate(args.text, start=1)]
+    predictor = _load_predictor(args)
+    predictions = predictor.predict(texts, args.batch_size, progress=bool(args.csv))
+    read = encode(predictor.tokenizer, [strip_line_breaks(t) for t in texts], predictor.max_length)
+    for i, item in enumerate(read, start=1):
+        warning = unknown_warning(unknown_share(predictor.tokenizer, item["input_ids"]))
+        if warning:
+            print(f"review {i}: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(predictions))
         return
@@ -225,39 +255,44 @@ def cmd_card(args):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sentiment", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ParserWithDefaults)
     training = _training_options()
 
     p = sub.add_parser("train", parents=[training], help="fine-tune, evaluate and save a classifier")
     p.add_argument("--data", default="official",
-                   help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + an equal "
-                        "replay sample of IMDB train; use with --model CHECKPOINT), or a CSV / aclImdb folder")
-    p.add_argument("--size", type=int, help="official/FILE: training reviews; report: reviews drawn in all")
+                   help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + a replay "
+                        "sample of IMDB train, see --replay-ratio; use with --model CHECKPOINT), or a CSV / aclImdb "
+                        "folder")
+    p.add_argument("--size", type=positive_int, help="official/FILE: training reviews; report: reviews drawn in all")
     p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
     p.add_argument("--name", help="run name (default: from --data)")
+    p.add_argument("--replay-ratio", type=number_in(float, 0.0), default=1.0,
+                   help="with --data cad: IMDB train reviews replayed per CAD text")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("experiment", parents=[training], help="the report's set-ups, evaluated on the CPU")
-    p.add_argument("flow", choices=sorted(FLOWS))
+    p.add_argument("flow", choices=sorted(FLOWS),
+                   help="flow1: 10k reviews on the CPU; flow2: 10k, flow3: 50k on the accelerator")
     p.set_defaults(func=cmd_experiment)
 
     checkpoint = argparse.ArgumentParser(add_help=False)
     checkpoint.add_argument("--checkpoint", required=True, help="checkpoint folder or Hub id")
-    checkpoint.add_argument("--device", choices=DEVICES, default="cpu")
-    checkpoint.add_argument("--precision", choices=PRECISIONS, default="auto")
-    checkpoint.add_argument("--batch-size", type=int, default=32)
+    checkpoint.add_argument("--device", choices=DEVICES, default="cpu", help="where the model runs")
+    checkpoint.add_argument("--precision", choices=PRECISIONS, default="auto",
+                            help="auto: bf16 where the CPU or GPU has it, else fp32")
+    checkpoint.add_argument("--batch-size", type=positive_int, default=32, help="reviews per forward pass")
     checkpoint.add_argument("--json", action="store_true", help="print one JSON value")
 
     p = sub.add_parser("evaluate", parents=[checkpoint], help="metrics of a checkpoint on labelled reviews")
     p.add_argument("--data", default="test", help="test, train, all, or a CSV / aclImdb folder")
-    p.add_argument("--limit", type=int, help="a random sample of this many reviews")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--predictions", help="write the predictions table to this CSV")
+    p.add_argument("--limit", type=positive_int, help="a random sample of this many reviews")
+    p.add_argument("--seed", type=int, default=0, help="which random sample --limit draws")
+    p.add_argument("--predictions", help="write the predictions table to this CSV (formula cells escaped)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", parents=[checkpoint], help="classify text or a CSV with a review column")
-    p.add_argument("text", nargs="*")
-    p.add_argument("--csv")
+    p.add_argument("text", nargs="*", help="reviews to classify, one per argument")
+    p.add_argument("--csv", help="a CSV with a 'review' column, instead of text")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("robustness", parents=[checkpoint],
@@ -266,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the report to CHECKPOINT/robustness.json (what the app shows without the dataset)")
     p.add_argument("--skip-taxonomy", action="store_true",
                    help="leave out the error taxonomy, which needs the IMDB test reviews and predictions.csv.gz")
-    p.add_argument("--limit-taxonomy", type=int, metavar="N",
+    p.add_argument("--limit-taxonomy", type=positive_int, metavar="N",
                    help="tag a random sample of N test reviews instead of all 25,000")
     p.set_defaults(func=cmd_robustness)
 
@@ -275,15 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_robustness_table)
 
     p = sub.add_parser("baseline", help="TF-IDF + logistic regression on the same split")
-    p.add_argument("--data", choices=["official", "report"], default="official")
-    p.add_argument("--size", type=int)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--output", default="runs/baseline")
+    p.add_argument("--data", choices=["official", "report"], default="official", help="which split (as train)")
+    p.add_argument("--size", type=positive_int, help="training reviews drawn (official) or reviews in all (report)")
+    p.add_argument("--seed", type=int, default=42, help="the split's seed")
+    p.add_argument("--output", default="runs/baseline", help="run folder")
     p.set_defaults(func=cmd_baseline)
 
     p = sub.add_parser("card", help="(re)write the Hub metadata of run folders: the model card README.md from "
                                     "report.json, and config.json's compute dtype (float32)")
-    p.add_argument("runs", nargs="+")
+    p.add_argument("runs", nargs="+", help="run or checkpoint folders with a report.json")
     p.set_defaults(func=cmd_card)
 
     from .study import CHECKPOINTS_DIR, STUDY_REVIEWS
@@ -291,14 +326,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("study", help="rebuild the error study's review file that ships with the app "
                                      "(run after retraining a shipped checkpoint)")
     p.add_argument("--checkpoints", default=str(CHECKPOINTS_DIR),
-                   help="folder whose */predictions.csv.gz name the mistakes to cover (default: %(default)s)")
-    p.add_argument("--output", default=str(STUDY_REVIEWS), help="file to write (default: %(default)s)")
+                   help="folder whose */predictions.csv.gz name the mistakes to cover")
+    p.add_argument("--output", default=str(STUDY_REVIEWS), help="file to write")
     p.set_defaults(func=cmd_study)
 
     add_data_commands(sub)  # data download: the IMDB archive, checked and converted
 
     p = sub.add_parser("table", help="print run folders' reports side by side")
-    p.add_argument("runs", nargs="+")
+    p.add_argument("runs", nargs="+", help="run or checkpoint folders with a report.json")
     p.set_defaults(func=cmd_table)
     return parser
 

@@ -81,6 +81,11 @@ def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
                         f"and columns 'review' and 'sentiment'") from None
     except (pd.errors.ParserError, OSError, EOFError, ValueError) as error:
         raise DataError(f"{path}: not a readable CSV ({str(error).strip()})") from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas reads a first row with more fields than the header as index + columns, so the
+        # review column would hold the wrong field: refuse instead.
+        raise DataError(f"{path}: some rows have more fields than the header ({', '.join(map(str, frame.columns))}); "
+                        f"a review that contains commas must be in double quotes")
     return _validate(frame, str(path), require_labels)
 
 

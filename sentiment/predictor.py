@@ -46,7 +46,10 @@ class Predictor:
         return predict_proba(self.model, self.tokenizer, texts, self.max_length,
                              self.device, self.precision, batch_size, progress)
 
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[dict]:
-        """``[{"label": "positive" | "negative", "p_positive": float}, ...]`` in input order."""
+    def predict(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> list[dict]:
+        """``[{"label": "positive" | "negative", "p_positive": float}, ...]`` in input order.
+
+        ``progress``: a progress bar on stderr (for CSVs of many reviews).
+        """
         return [{"label": LABELS[int(p >= 0.5)], "p_positive": float(p)}
-                for p in self.p_positive(texts, batch_size)]
+                for p in self.p_positive(texts, batch_size, progress)]

@@ -8,6 +8,8 @@ environment.
 """
 from __future__ import annotations
 
+import json
+
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -16,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from transformers import DataCollatorWithPadding, Trainer, TrainingArguments, set_seed
-from transformers.trainer_utils import get_last_checkpoint
+from transformers.trainer import TRAINER_STATE_NAME
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from .devices import resolve_device, resolve_precision
 from .model import DEFAULT_BASE, load_classifier, load_tokenizer
@@ -121,7 +124,7 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
         processing_class=tokenizer,
         compute_metrics=_accuracy,
     )
-    checkpoint = get_last_checkpoint(str(work_dir)) if resume and Path(work_dir).is_dir() else None
+    checkpoint = last_complete_checkpoint(work_dir) if resume else None
     if resume and checkpoint is None:
         print(f"--resume: no checkpoint in {work_dir}, starting from the beginning")
     outcome = trainer.train(resume_from_checkpoint=checkpoint)
@@ -133,6 +136,23 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
     }
     return TrainResult(trainer.model, tokenizer, device, precision, timings,
                        trainer.state.log_history, args.world_size, trainer.is_world_process_zero())
+
+
+def last_complete_checkpoint(work_dir: str | Path) -> str | None:
+    """The newest ``checkpoint-N`` folder in ``work_dir`` that the Trainer finished writing, or None.
+
+    The Trainer writes ``trainer_state.json`` last; a run killed while saving leaves a
+    newer folder without it (or with it cut short), and resuming from that one would
+    crash, so it is skipped in favour of the one before.
+    """
+    folders = [p for p in Path(work_dir).glob(f"{PREFIX_CHECKPOINT_DIR}-*") if p.name.split("-")[-1].isdigit()]
+    for folder in sorted(folders, key=lambda p: int(p.name.split("-")[-1]), reverse=True):
+        try:
+            json.loads((folder / TRAINER_STATE_NAME).read_text())
+        except (OSError, ValueError):
+            continue
+        return str(folder)
+    return None
 
 
 def discard_work_dir(work_dir: str | Path) -> None:

@@ -105,3 +105,42 @@ def train_reviews():
 def test_reviews():
     reviews = shared_reviews("test")
     return reviews.groupby("label").sample(n=50, random_state=0).reset_index(drop=True)
+
+
+# --- the app as a Space runs it: staged, started once, shared by test_app.py and test_reliability.py ---
+
+@pytest.fixture(scope="session")
+def space(tmp_path_factory):
+    """The folder ``python -m webapp.publish`` would upload."""
+    from webapp.publish import stage
+
+    folder = tmp_path_factory.mktemp("space") / "space"
+    stage(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def app_url(space, tmp_path_factory):
+    """``python app.py`` in the staged folder, with no IMDB data anywhere it could look."""
+    from webapp.local_server import AppDidNotStart, start_app, stop_app
+
+    empty = tmp_path_factory.mktemp("no-data")
+    env = {**os.environ, "IMDB_DATA_DIR": str(empty / "imdb"),
+           "XDG_CACHE_HOME": str(empty / "cache"), "HOME": str(empty),
+           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": "2"}
+    env.pop("SENTIMENT_MODEL", None)
+    env.pop("PYTHONPATH", None)
+    try:
+        process, url = start_app(space, env, empty / "app.log")
+    except AppDidNotStart as error:
+        pytest.fail(str(error))
+    yield url
+    stop_app(process)
+
+
+@pytest.fixture(scope="session")
+def client(app_url):
+    gradio_client = pytest.importorskip("gradio_client")
+    c = gradio_client.Client(app_url, verbose=False)
+    yield c
+    c.close()

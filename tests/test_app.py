@@ -6,15 +6,12 @@ Screenshots go to ``tmp_path`` (or to ``$APP_SCREENSHOTS`` when set, to look at 
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -24,58 +21,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(not (REPO / "checkpoints" / LARGE_NAME / "config.json").exists(),
                                 reason="the shipped checkpoints are missing")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def space(tmp_path_factory):
-    from webapp.publish import stage
-
-    folder = tmp_path_factory.mktemp("space") / "space"
-    stage(folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def app_url(space, tmp_path_factory):
-    """``python app.py`` in the staged folder, with no IMDB data anywhere it could look."""
-    empty = tmp_path_factory.mktemp("no-data")
-    port = _free_port()
-    env = {**os.environ, "IMDB_DATA_DIR": str(empty / "imdb"),
-           "XDG_CACHE_HOME": str(empty / "cache"), "HOME": str(empty), "GRADIO_SERVER_PORT": str(port),
-           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": "2"}
-    env.pop("SENTIMENT_MODEL", None)
-    env.pop("PYTHONPATH", None)
-    log = (empty / "app.log").open("w")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=space, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the staged app did not start:\n{(empty / 'app.log').read_text()[-3000:]}")
-            time.sleep(1)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def client(app_url):
-    c = gradio_client.Client(app_url, verbose=False)
-    yield c
-    c.close()
+# The fixtures space, app_url and client (the staged Space, running) are in conftest.py: shared with
+# test_reliability.py, so one server serves both.
 
 
 def test_the_staged_space_has_no_dataset_and_no_training_only_packages(space):
@@ -128,10 +75,12 @@ def test_explain_endpoint(client):
     verdict, highlighted, top_words, trust = client.predict(
         LARGE_NAME, "This is the worst movie I have ever seen.", "ig", 0, True, api_name="/explain")
     assert "negative" in verdict
-    tokens = [(entry["token"], entry["class_or_confidence"]) for entry in highlighted]
-    assert "".join(t for t, _ in tokens) == "This is the worst movie I have ever seen."
-    scored = {t.strip(): s for t, s in tokens if s is not None}
-    assert min(scored, key=scored.get) == "worst"
+    words = re.findall(r'<span class="word" style="background:rgba\((\d+), \d+, \d+, [0-9.]+\)" '
+                       r'title="([+-][0-9.]+) toward positive">([^<]*)</span>', highlighted)
+    assert [w for _, _, w in words] == "This is the worst movie I have ever seen .".split()
+    push = {w: float(p) for _, p, w in words}
+    assert min(push, key=push.get) == "worst" and push["worst"] < 0  # the strongest push, toward negative
+    assert dict((w, red) for red, _, w in words)["worst"] == "220"  # red: toward negative
     assert "- Baseline: with its words taken out" in trust and "- Completeness:" in trust
     assert "Agreement with word occlusion" in trust
 
@@ -185,8 +134,9 @@ def test_contrast_and_model_endpoints(client):
     assert {label_a["label"], label_b["label"]} <= {"positive", "negative"}
     assert moved["data"]
     details, confusion, curve = client.predict(LARGE_NAME, api_name="/model")
-    assert details.startswith(f"**{LARGE_NAME}**") and "Parameters" in details
-    assert len(confusion["data"]) == 2
+    assert details.startswith(f"**{LARGE_NAME}**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`")
+    assert "Parameters" in details
+    assert confusion["type"] == "matplotlib" and confusion["plot"]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -215,10 +165,12 @@ def test_in_a_real_browser(app_url, tmp_path):
         page.get_by_role("tab", name="Explain").click()
         page.get_by_role("button", name="Explain", exact=True).click()
         page.get_by_text("Trust").first.wait_for(timeout=60_000)
-        words = page.locator("#attributions .token.highlighted")
+        words = page.locator("#attributions span.word")
         assert words.count() > 10
-        colours = [words.nth(i).get_attribute("style") or "" for i in range(words.count())]
-        assert sum("background-color" in c and not c.endswith(", 0);") for c in colours) > 5
+        # rendered, not shown as markup: each word has its colour, green or red
+        colours = [words.nth(i).evaluate("w => getComputedStyle(w).backgroundColor") for i in range(words.count())]
+        assert sum(c.startswith(("rgba(22, 163, 74", "rgba(220, 38, 38")) for c in colours) > 5
+        assert "<span" not in page.locator("#attributions").inner_text()
         taken.append(screenshots / "2-explain.png")
         page.screenshot(path=taken[-1], full_page=True)
 

@@ -91,6 +91,9 @@ def test_acl_imdb_folder(tmp_path):
     ("review,stars\ngood,9\n", "missing column 'sentiment'"),
     ("review,sentiment\ngood,positive\nbad,meh\n", "row 2: sentiment 'meh' is not 'positive' or 'negative'"),
     ("review,sentiment\ngood,positive\n ,negative\n", "row 2: empty review"),
+    # extra fields in the first row: pandas would make the first columns an index and read "extra" as the review
+    ("review,sentiment\ngood,positive,extra,more\nbad\n", "some rows have more fields than the header"),
+    ("review,sentiment\ngood,positive\nbad,negative,extra\n", "Expected 2 fields in line 3, saw 3"),
 ])
 def test_bad_csv_gets_an_error_naming_file_row_and_expectation(tmp_path, content, expected):
     path = write(tmp_path / "bad.csv", content)

@@ -21,7 +21,7 @@ from explain.baseline import TOLERANCE, BaselineVectors
 from explain.batching import batched_logits, margin, without_positions
 from explain.faithfulness import evaluate_set, faithfulness, misclassified_texts, summarize
 from explain.occlusion import rank_agreement
-from explain.render import highlighted_segments, to_html, top_words_table
+from explain.render import colour, highlighted_html, highlighted_segments, to_html, top_words_table
 from explain.words import merge_word_pieces
 from sentiment.data import DataError
 
@@ -92,7 +92,10 @@ def test_neutral_baseline_reads_as_neutral_on_a_tiny_model(explainer):
     model, tokenizer = explainer.model, explainer.tokenizer
     pad_only = BaselineVectors(model, tokenizer, "pad")
     neutral = BaselineVectors(model, tokenizer, "neutral", max_length=explainer.max_length)
-    for length in (6, 23, 64):
+    # 24 and 40 start from calibrated neighbours (24 from 23, 40 from 24: within NEIGHBOUR_GAP), the others from [PAD]
+    for length in (6, 23, 24, 40, 64):
+        if length in (24, 40):
+            assert neutral._neighbours_root(length) is not None
         ids = torch.tensor([[tokenizer.cls_token_id, *[tokenizer.pad_token_id] * (length - 2), tokenizer.sep_token_id]])
         m_pad, m_neutral = margin_forward(model, 1, embeddings=True)(
             torch.cat([pad_only.embeddings(ids), neutral.embeddings(ids)])).tolist()
@@ -262,14 +265,44 @@ def test_segments_cover_the_text_and_are_scaled_toward_positive(explainer):
     assert [s > 0 for s in scores] == [w.score < 0 for w in e.words]
 
 
-def test_top_words_table_is_ordered_by_size(explainer):
-    e = explainer.explain(REVIEW, n_steps=8)
-    rows = top_words_table(e, k=5)
-    assert len(rows) == 5
-    sizes = [abs(r["score"]) for r in rows]
-    assert sizes == sorted(sizes, reverse=True)
-    assert sizes[0] == pytest.approx(max(abs(w.score) for w in e.words), abs=1e-4)
-    assert {r["toward"] for r in rows} <= {"positive", "negative"}
+def test_top_words_table_is_ordered_by_size_and_signed_toward_positive(explainer):
+    for target in ("positive", "negative"):
+        e = explainer.explain(REVIEW, target=target, n_steps=8)
+        rows = top_words_table(e, k=5)
+        assert len(rows) == 5
+        sizes = [abs(r["push toward positive"]) for r in rows]
+        assert sizes == sorted(sizes, reverse=True)
+        assert sizes[0] == pytest.approx(max(abs(w.score) for w in e.words), abs=1e-4)
+        by_span = {(w.start, w.end): w.score for w in e.words}
+        sign = 1 if target == "positive" else -1
+        for r in rows:
+            assert r["push toward positive"] == pytest.approx(sign * by_span[(r["start"], r["end"])], abs=1e-4)
+            assert r["toward"] == ("positive" if r["push toward positive"] > 0 else "negative")
+
+
+def test_colours_green_toward_positive_red_toward_negative():
+    assert colour(1.0) == "rgba(22, 163, 74, 1.000)"
+    assert colour(0.25) == "rgba(22, 163, 74, 0.250)"
+    assert colour(-0.5) == "rgba(220, 38, 38, 0.500)"
+    assert colour(-3.0) == "rgba(220, 38, 38, 1.000)"  # capped
+
+
+def test_coloured_text_escapes_and_signs_toward_positive(explainer):
+    text = 'Dull <b>plot</b> & "great" cast<br />really'
+    e = explainer.explain(text, target="negative", n_steps=4)
+    page = highlighted_html(e)
+    assert "<b>" not in page and "</b>" not in page and "<br" not in page
+    shown = re.search(r'<div class="attributions"[^>]*>(.*?)</div>', page, re.S).group(1)
+    # with the word spans removed, the escaped text reads back as pasted, the <br /> as a line break
+    assert html.unescape(re.sub(r"</?span[^>]*>", "", shown)) == text.replace("<br />", "\n")
+    spans = re.findall(r'<span class="word" style="background:([^"]+)" title="([+-][0-9.]+) toward positive">'
+                       r"(.*?)</span>", page)
+    assert [html.unescape(word) for _, _, word in spans] == [w.word for w in e.words]
+    top = max(abs(w.score) for w in e.words)
+    for (background, shown, _), w in zip(spans, e.words):
+        push = -w.score  # explained toward negative: shown toward positive, flipped
+        assert float(shown) == pytest.approx(push, abs=0.0006)  # the number the top-words table shows
+        assert background == colour(push / top)
 
 
 def test_html_export_escapes_markup(explainer):

@@ -129,12 +129,13 @@ def test_commands_report_bad_input_without_a_traceback(argv, message, capsys, tm
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("value", ["1.5", "-0.1", "abc"])
-def test_out_of_range_dropout_is_a_clear_error(value, capsys):
+@pytest.mark.parametrize("value, message", [("1.5", "1.5 is outside [0, 1)"), ("-0.1", "-0.1 is outside [0, 1)"),
+                                            ("abc", "'abc' is not a number")])
+def test_out_of_range_dropout_is_a_clear_error(value, message, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["train", "--data", "official", "--attention-dropout", value, "--no-progress"])
     assert exit_.value.code == 2
-    assert f"{value} is not a probability in [0, 1)" in capsys.readouterr().err
+    assert f"argument --attention-dropout: {message}" in capsys.readouterr().err
 
 
 def test_unavailable_device_is_a_clear_error(capsys, tmp_path):
@@ -159,3 +160,78 @@ def test_two_process_data_parallel_run_on_cpu(tiny_model_dir, csv_files, tmp_pat
     report = json.loads((run / "report.json").read_text())
     assert report["world_size"] == 2
     assert report["metrics"]["n"] == 100
+
+
+# --- reproducible and resumable runs ---
+
+def _small_run(tiny_model_dir, reviews, work_dir, seed=0, resume=False, epochs=2):
+    config = TrainConfig(model=str(tiny_model_dir), max_length=32, epochs=epochs, learning_rate=3e-3, batch_size=4,
+                         device="cpu", precision="fp32", eval_every=2, seed=seed, progress=False)
+    return fine_tune(reviews.head(16), reviews.tail(8), config, work_dir, resume=resume)
+
+
+def _weights(model) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def test_same_seed_same_weights_other_seed_other_weights(tokenizer, train_reviews, tmp_path):
+    from transformers import BertModel
+
+    from conftest import tiny_config
+
+    # a plain encoder, like the MiniLM base: every run creates its classification head afresh
+    base = tmp_path / "encoder"
+    torch.manual_seed(0)
+    BertModel(tiny_config()).save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    torch.manual_seed(12345)  # what came before must not matter: the run seeds itself
+    reviews = train_reviews.groupby("label").head(12).sample(frac=1.0, random_state=0).reset_index(drop=True)
+    first = _weights(_small_run(base, reviews, tmp_path / "a").model)
+    torch.manual_seed(54321)
+    again = _weights(_small_run(base, reviews, tmp_path / "b").model)
+    other = _weights(_small_run(base, reviews, tmp_path / "c", seed=1).model)
+    assert all(torch.equal(first[k], again[k]) for k in first)
+    assert not torch.equal(first["classifier.weight"], other["classifier.weight"])
+
+
+def test_resume_skips_a_checkpoint_left_half_written_by_a_kill(tiny_model_dir, train_reviews, tmp_path,
+                                                               monkeypatch):
+    from transformers import Trainer
+
+    from sentiment.train import last_complete_checkpoint
+
+    reviews = train_reviews.groupby("label").head(12).sample(frac=1.0, random_state=0).reset_index(drop=True)
+    work = tmp_path / "work"
+    # Kill the run in the middle of its third save (step 6 of 8): after the weights and the optimizer
+    # are written, before trainer_state.json, which the Trainer writes last.
+    saves, save_rng_state = [], Trainer._save_rng_state
+
+    def killed_on_third_save(self, output_dir):
+        saves.append(output_dir)
+        if len(saves) == 3:
+            raise KeyboardInterrupt
+        return save_rng_state(self, output_dir)
+
+    monkeypatch.setattr(Trainer, "_save_rng_state", killed_on_third_save)
+    with pytest.raises(KeyboardInterrupt):
+        _small_run(tiny_model_dir, reviews, work)
+    monkeypatch.setattr(Trainer, "_save_rng_state", save_rng_state)
+    half = work / "checkpoint-6"
+    assert (half / "model.safetensors").is_file() and not (half / "trainer_state.json").exists()
+    assert last_complete_checkpoint(work) == str(work / "checkpoint-4")
+
+    resumed = _small_run(tiny_model_dir, reviews, work, resume=True)  # continues from step 4 to 8
+    assert resumed.timings["resumed_from"] == "checkpoint-4"
+    assert resumed.log_history[-1]["step"] == 8
+
+
+
+def test_a_trainer_state_cut_short_does_not_count_as_complete(tmp_path):
+    from sentiment.train import last_complete_checkpoint
+
+    for step, state in ((9, '{"global_step": 9}'), (10, '{"global_step": 10, "log_hist'), (11, None)):
+        (tmp_path / f"checkpoint-{step}").mkdir()
+        if state is not None:
+            (tmp_path / f"checkpoint-{step}" / "trainer_state.json").write_text(state)
+    assert last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-9")  # by step number, not by name
+    assert last_complete_checkpoint(tmp_path / "nothing-here") is None

@@ -88,7 +88,16 @@ def test_model_tab_tables_from_a_report():
               "mixed_precision": {"training": "bf16", "evaluation": "bf16"},
               "parameters": {"total": 10, "head": 2},
               "log_history": [{"loss": 0.7, "step": 10}, {"eval_loss": 0.5, "eval_accuracy": 0.8, "step": 20}]}
-    assert model_info.confusion_table(report)["predicted positive"].tolist() == [10, 45]
+    table = model_info.confusion_table(report)
+    assert table["predicted positive"].tolist() == [10, 45]
+    assert table["predicted negative"].tolist() == [40, 5]
+    assert table["rate predicted negative"].tolist() == [0.8, 0.1]  # shares of each true label
+    assert table["rate predicted positive"].tolist() == [0.2, 0.9]
+    figure = model_info.confusion_figure(report)
+    (axes, _colorbar) = figure.axes
+    assert [t.get_text() for t in axes.texts] == ["40\n80.0%", "10\n20.0%", "5\n10.0%", "45\n90.0%"]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["negative", "positive"]
+    assert axes.get_ylabel() == "true label" and axes.get_xlabel() == "predicted"
     curve = model_info.training_curve(report)
     assert sorted(curve["series"]) == ["training loss", "validation accuracy", "validation loss"]
     assert model_info.summary_table({"m": report})["accuracy"].tolist() == [0.9]

@@ -2,32 +2,36 @@
 from __future__ import annotations
 
 import tempfile
+import time
+import uuid
 from pathlib import Path
 
+import gradio as gr
+
 from sentiment.data import DataError, load_reviews, strip_line_breaks
+from sentiment.output_files import write_csv
+from sentiment.text import check_column, check_text, unknown_share, unknown_warning
 from sentiment.tokenization import encode
 
-MAX_REVIEW_CHARS = 100_000  # ~15 times the longest IMDB review; a 1 MB paste is refused, not tokenised
 MAX_CSV_ROWS = 2_000        # ~1 minute of CPU on a free Space
+MAX_UPLOAD_BYTES = 10_000_000  # 2,000 rows of IMDB-length reviews take ~3 MB; Gradio refuses larger uploads
+EXPORT_MAX_AGE_S = 3_600    # a download link stays valid this long; older files are removed
+# One folder for the process's downloads, removed when it exits (Gradio serves its own copy).
+_EXPORTS = tempfile.TemporaryDirectory(prefix="predictions-")
 
 
-def check_review(text: str | None) -> str:
+def check_review(text) -> str:
     """The pasted text, or a DataError with a message for the person who pasted it."""
-    if text is None or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         raise DataError("Paste a review first: the text box is empty.")
-    if len(text) > MAX_REVIEW_CHARS:
-        raise DataError(f"That text is {len(text):,} characters long; reviews up to "
-                        f"{MAX_REVIEW_CHARS:,} characters are accepted.")
-    if "\x00" in text or sum(not (c.isprintable() or c.isspace()) for c in text) > 0.1 * len(text):
-        raise DataError("That does not look like text (it contains binary or control characters).")
-    return text
+    return check_text(text, "The review")
 
 
 def review_length(tokenizer, text: str, max_length: int) -> dict:
     """Words, tokens, and how many tokens the classifier skips (head + tail truncation)."""
     (item,) = encode(tokenizer, [strip_line_breaks(text)], max_length)
     return {"words": len(text.split()), "tokens": item["cut"].n, "tokens_read": len(item["input_ids"]) - 2,
-            "tokens_skipped": item["cut"].dropped}
+            "tokens_skipped": item["cut"].dropped, "unknown_share": unknown_share(tokenizer, item["input_ids"])}
 
 
 def length_note(length: dict) -> str:
@@ -37,7 +41,8 @@ def length_note(length: dict) -> str:
                  f" and skipped {length['tokens_skipped']:,} in the middle.")
     else:
         note += " The model read all of it."
-    return note
+    warning = unknown_warning(length["unknown_share"])
+    return f"{warning}\n\n{note}" if warning else note
 
 
 def classify(predictor, text: str) -> tuple[dict[str, float], dict]:
@@ -47,19 +52,31 @@ def classify(predictor, text: str) -> tuple[dict[str, float], dict]:
     return {"negative": 1 - p, "positive": p}, review_length(predictor.tokenizer, text, predictor.max_length)
 
 
-def classify_csv(predictor, path: str | Path) -> tuple[Path, int]:
-    """Predictions for an uploaded CSV with a ``review`` column, written to a new CSV file."""
+def classify_csv(predictor, path: str | Path, progress: bool = False) -> tuple[Path, int]:
+    """Predictions for an uploaded CSV with a ``review`` column, written to a new CSV file
+    (formula cells escaped); ``progress``: a tqdm bar, which ``gr.Progress(track_tqdm=True)`` shows."""
     reviews = load_reviews(path, require_labels=False)
     if len(reviews) > MAX_CSV_ROWS:
         raise DataError(f"{Path(path).name}: {len(reviews):,} rows; up to {MAX_CSV_ROWS:,} rows "
                         f"are classified here (use `python -m sentiment predict --csv` for more).")
-    p = predictor.p_positive(reviews["review"].tolist())
+    check_column(reviews["review"], Path(path).name)
+    p = predictor.p_positive(reviews["review"].tolist(), progress=progress)
     out = reviews.assign(predicted=["positive" if x >= 0.5 else "negative" for x in p], p_positive=p.round(6))
     if "label" in out:
         out = out.drop(columns="label")
-    path_out = Path(tempfile.mkdtemp(prefix="predictions-")) / f"{Path(path).stem}-predictions.csv"
-    out.to_csv(path_out, index=False)
-    return path_out, len(out)
+    return write_csv(out, _export_path(Path(path).stem)), len(out)
+
+
+def _export_path(stem: str) -> Path:
+    """A new file in the exports folder, after removing files older than ``EXPORT_MAX_AGE_S``."""
+    folder = Path(_EXPORTS.name)
+    for old in folder.glob("*.csv"):
+        try:
+            if time.time() - old.stat().st_mtime > EXPORT_MAX_AGE_S:
+                old.unlink()
+        except FileNotFoundError:  # another request removed it first
+            continue
+    return folder / f"{stem[:60]}-predictions-{uuid.uuid4().hex[:8]}.csv"
 
 
 # ---- Gradio handlers -----------------------------------------------------------------------
@@ -71,10 +88,10 @@ def classify_for_app(checkpoint: str, text: str) -> tuple[dict[str, float], str]
     return probabilities, length_note(length)
 
 
-def classify_csv_for_app(checkpoint: str, upload) -> tuple[str, str]:
+def classify_csv_for_app(checkpoint: str, upload, progress=gr.Progress(track_tqdm=True)) -> tuple[str, str]:
     from .models import predictor
 
     if upload is None:
         raise DataError("Upload a CSV file with a 'review' column first.")
-    path, rows = classify_csv(predictor(checkpoint), getattr(upload, "name", upload))
+    path, rows = classify_csv(predictor(checkpoint), getattr(upload, "name", upload), progress=True)
     return str(path), f"{rows:,} reviews classified."

@@ -5,7 +5,7 @@ from difflib import SequenceMatcher
 
 import pandas as pd
 
-from explain.render import highlighted_segments
+from explain.render import highlighted_html
 
 from .explain_view import explain_text
 
@@ -31,5 +31,5 @@ def moved_words(before, after, k: int = 12) -> pd.DataFrame:
 def compare_for_app(checkpoint: str, review: str, edited: str):
     before, after = explain_text(checkpoint, review), explain_text(checkpoint, edited)
     labels = [{"negative": 1 - e.p_positive, "positive": e.p_positive} for e in (before, after)]
-    return (labels[0], labels[1], highlighted_segments(before), highlighted_segments(after),
+    return (labels[0], labels[1], highlighted_html(before), highlighted_html(after),
             moved_words(before, after))

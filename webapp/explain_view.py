@@ -1,19 +1,20 @@
 """The Explain tab: an explanation from ``explain/``, in words a reader can act on."""
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
+import gradio as gr
 import pandas as pd
 
 from explain import Explainer
-from explain.render import highlighted_segments, top_words_table
+from explain.render import highlighted_html, top_words_table
 
 from .classify import check_review
 
 AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined until completeness holds
 
 
-@lru_cache(maxsize=4)
 def explainer(name: str) -> Explainer:
     """One copy per checkpoint (by name), shared by every session.
 
@@ -22,22 +23,27 @@ def explainer(name: str) -> Explainer:
     """
     from .models import locate
 
+    locate(name)  # anything but a known name is refused before it reaches the cache
+    return _loaded_explainer(name)
+
+
+@lru_cache(maxsize=4)
+def _loaded_explainer(name: str) -> Explainer:
+    from .models import locate
+
     return Explainer.from_pretrained(locate(name))
 
 
 def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
     """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker)."""
-    from .models import locate
-
-    locate(checkpoint)  # an unknown name is the user's mistake: say so before loading anything
     steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
     return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
 
 
 def highlight(checkpoint: str, text: str) -> dict:
-    """Label, P(positive) and HighlightedText segments (toward positive) of one review."""
+    """Label, P(positive) and the coloured text (``explain.render.highlighted_html``) of one review."""
     e = explain_text(checkpoint, text)
-    return {"label": e.label, "p_positive": e.p_positive, "segments": highlighted_segments(e)}
+    return {"label": e.label, "p_positive": e.p_positive, "html": highlighted_html(e)}
 
 
 def baseline_in_words(p_positive: float) -> str:
@@ -49,8 +55,12 @@ def baseline_in_words(p_positive: float) -> str:
                "The scores are pushes relative to that lean, not to a neutral reading."))
 
 
-def trust_note(explanation, agreement: float | None = None) -> str:
-    """The completeness check and the occlusion agreement, said plainly."""
+def trust_note(explanation, agreement: float | None = None, seconds: float | None = None) -> str:
+    """The completeness check and the occlusion agreement, said plainly.
+
+    ``agreement``: rank correlation with word occlusion, when that check ran;
+    ``seconds``: the whole request's time, occlusion check included (default: the explanation's own).
+    """
     lines = ["**Trust**"]
     if explanation.method == "ig":
         lines.append(f"- Baseline: {baseline_in_words(explanation.baseline_p_positive)}")
@@ -70,7 +80,8 @@ def trust_note(explanation, agreement: float | None = None) -> str:
     if agreement is not None:
         strength = "strong" if agreement >= 0.6 else "moderate" if agreement >= 0.3 else "weak"
         lines.append(f"- Agreement with word occlusion (Spearman rank correlation): {agreement:.2f}, {strength}.")
-    lines.append(f"- Computed in {explanation.seconds:.1f} s.")
+    took = explanation.seconds if seconds is None else seconds
+    lines.append(f"- Computed in {took:.1f} s" + (", the occlusion check included." if agreement is not None else "."))
     if explanation.dropped is not None:
         lines.append(f"- Not read: {explanation.dropped.message}; the classifier keeps the head and tail of "
                      f"long reviews, and the marker in the text shows where the gap is.")
@@ -79,23 +90,27 @@ def trust_note(explanation, agreement: float | None = None) -> str:
 
 def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
     """The ``k`` words with the largest push, signed toward positive like the colours."""
-    rows = top_words_table(explanation, k)
-    sign = 1.0 if explanation.target == "positive" else -1.0
-    return pd.DataFrame({"word": [r["word"] for r in rows], "toward": [r["toward"] for r in rows],
-                         "push toward positive": [round(sign * r["score"], 3) for r in rows]})
+    rows = pd.DataFrame(top_words_table(explanation, k), columns=["word", "toward", "push toward positive"])
+    return rows.round({"push toward positive": 3})
 
 
 # ---- Gradio handler --------------------------------------------------------------------------
 
-def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False):
+def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False,
+                    progress=gr.Progress()):
+    started = time.perf_counter()
+    progress(0.0, desc="Explaining" + (" (1 of 2)" if check_occlusion and method == "ig" else ""))
     explanation = explain_text(checkpoint, text, method, n_steps)
     agreement = None
     if check_occlusion and method == "ig":
         from explain.occlusion import rank_agreement
 
+        # occlusion takes a forward pass per word read: several times the explanation's own time
+        progress(0.3, desc="Checking against word occlusion (2 of 2)")
         occlusion = explainer(checkpoint).explain(text, target=explanation.target, method="occlusion")
         agreement = rank_agreement(explanation.words, occlusion.words)
     verdict = (f"Prediction: **{explanation.label}** (P positive {explanation.p_positive:.2f}). Explained: "
                f"the margin of *{explanation.target}* by {'integrated gradients' if method == 'ig' else 'occlusion'}.")
     table = strongest_words(explanation)
-    return verdict, highlighted_segments(explanation), table, trust_note(explanation, agreement)
+    return (verdict, highlighted_html(explanation), table,
+            trust_note(explanation, agreement, time.perf_counter() - started))

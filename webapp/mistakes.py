@@ -217,7 +217,7 @@ def show_review(review_id: str):
     views, verdicts = [], []
     for name in (SMALL, LARGE):
         explanation = highlight(name, text)
-        views.append(explanation["segments"])
+        views.append(explanation["html"])
         verdicts.append(f"{name}: **{explanation['label']}** (p positive {explanation['p_positive']:.2f})")
     note = REPORT_NOTES.get(review_id, "")
     header = (f"**{review_id}**, true label **{'positive' if label else 'negative'}**. "

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from sentiment.model_card import hub_base_model
 from sentiment.report import duration, read_report
 from sentiment.study import CHECKPOINTS_DIR
 
@@ -27,18 +29,45 @@ def summary_table(reports: dict[str, dict]) -> pd.DataFrame:
             "model": name, "accuracy": round(m["accuracy"], 4), "precision": round(m["precision"], 4),
             "recall": round(m["recall"], 4), "F1": round(m["f1"], 4),
             "trained on": f"{r['train_size']:,}", "tested on": f"{r['test_size']:,}",
-            "training": f"{duration(t.get('training_s'))} on {r['device']['training']} "
-                        f"({r['mixed_precision']['training']})",
-            "evaluation": f"{duration(t.get('evaluation_s'))} on {r['device']['evaluation']}",
-            "parameters": f"{r['parameters']['total']:,} (head {r['parameters']['head']:,})",
+            "training": f"{duration(t.get('training_s'))}, {r['device']['training']} "
+                        f"{r['mixed_precision']['training']}",
+            "evaluation": f"{duration(t.get('evaluation_s'))}, {r['device']['evaluation']}",
+            # millions: the exact counts are in the details below the table
+            "parameters": f"{r['parameters']['total'] / 1e6:.1f} M, head {r['parameters']['head']:,}",
         })
     return pd.DataFrame(rows)
 
 
 def confusion_table(report: dict) -> pd.DataFrame:
+    """Counts, and each as a share of its true class (the rates a heatmap's colours show)."""
     (tn, fp), (fn, tp) = report["metrics"]["confusion_matrix"]
+    share = lambda count, total: count / total if total else 0.0  # noqa: E731 (a test set may lack a class)
+    negatives, positives = tn + fp, fn + tp
     return pd.DataFrame({"true label": ["negative", "positive"],
-                         "predicted negative": [tn, fn], "predicted positive": [fp, tp]})
+                         "predicted negative": [tn, fn], "predicted positive": [fp, tp],
+                         "rate predicted negative": [share(tn, negatives), share(fn, positives)],
+                         "rate predicted positive": [share(fp, negatives), share(tp, positives)]})
+
+
+def confusion_figure(report: dict):
+    """A 2x2 heatmap: colour = share of the true class, each cell labelled with its count and share."""
+    from matplotlib.figure import Figure  # no pyplot: no global state shared between requests
+
+    table = confusion_table(report)
+    rates = table[["rate predicted negative", "rate predicted positive"]].to_numpy()
+    counts = table[["predicted negative", "predicted positive"]].to_numpy()
+    figure = Figure(figsize=(4.2, 3.4), layout="constrained")
+    axes = figure.subplots()
+    image = axes.imshow(rates, cmap="Blues", vmin=0.0, vmax=1.0)
+    for (row, column), rate in np.ndenumerate(rates):
+        axes.text(column, row, f"{counts[row, column]:,}\n{rate:.1%}", ha="center", va="center",
+                  color="white" if rate > 0.5 else "black")
+    axes.set_xticks([0, 1], labels=["negative", "positive"])
+    axes.set_yticks([0, 1], labels=["negative", "positive"])
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true label")
+    figure.colorbar(image, ax=axes, label="share of the true label")
+    return figure
 
 
 def training_curve(report: dict) -> pd.DataFrame:
@@ -69,10 +98,12 @@ def details(checkpoint: str | None):
     report = load_report(locate(checkpoint))
     if report is None:
         return (f"No `report.json` for {checkpoint}: figures are shown for checkpoints trained by "
-                f"`python -m sentiment train`.", pd.DataFrame(), training_curve({}))
+                f"`python -m sentiment train`.", None, training_curve({}))
     t = report["timings"]
     validation = [e["eval_accuracy"] for e in report.get("validation", [])]
-    text = f"""**{checkpoint}**, fine-tuned from `{report['model']}`.
+    base, continued = hub_base_model(report["model"])
+    origin = f"`{base}`" + (f", continuing the checkpoint `{continued}`" if continued else "")
+    text = f"""**{checkpoint}**, fine-tuned from {origin}.
 - Data: {report['protocol']}; {report['train_size']:,} training reviews, {report.get('validation_size', 0):,}
   held out for validation, {report['test_size']:,} test reviews.
 - Reads at most {report['max_length']} tokens ({report['truncation']} truncation).
@@ -84,4 +115,4 @@ def details(checkpoint: str | None):
 """
     if validation:
         text += f"\n- Best validation accuracy: {max(validation):.3f}."
-    return text, confusion_table(report), training_curve(report)
+    return text, confusion_figure(report), training_curve(report)

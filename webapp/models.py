@@ -48,7 +48,12 @@ def locate(name) -> str:
     return checkpoints[name]
 
 
-@lru_cache(maxsize=4)
 def predictor(name: str) -> Predictor:
     """The classifier of the checkpoint called ``name``, loaded once and shared by every session."""
+    locate(name)  # anything but a known name (a list, a path) is refused before it reaches the cache
+    return _loaded_predictor(name)
+
+
+@lru_cache(maxsize=4)
+def _loaded_predictor(name: str) -> Predictor:
     return Predictor.from_pretrained(locate(name), device="cpu")

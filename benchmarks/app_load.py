@@ -1,0 +1,162 @@
+"""The app under load: errors, latency and the server's memory, with many clients at once.
+
+Starts ``python app.py`` from the repository (no dataset needed), then
+``--clients`` threads, each with its own ``gradio_client.Client``, send
+``--requests`` requests each, mixed ``--explain-share`` explanations
+(``/explain``, integrated gradients, automatic steps) and the rest
+classifications (``/classify``), on real reviews from the shipped study file,
+drawn with a seed. The server's resident memory (RSS, its process and
+children) is sampled every 0.1 s: idle after start-up and one warm-up request
+of each kind, peak during the burst, and again after ``--rest`` seconds of
+quiet. Two bursts, so "returns near its idle size between bursts" is seen.
+Not a test: it prints figures.
+
+    python -m benchmarks.app_load [--clients 20 --requests 10 --explain-share 0.3 --bursts 2]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import psutil  # noqa: E402
+from gradio_client import Client  # noqa: E402
+
+from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
+from sentiment.study import load_study_reviews  # noqa: E402
+from webapp.local_server import start_app, stop_app  # noqa: E402
+
+CHECKPOINT = "minilm-imdb-25k"
+
+
+class MemorySampler:
+    """Peak RSS of a process and its children, sampled in a thread."""
+
+    def __init__(self, pid: int, every_s: float = 0.1):
+        self.process, self.every_s = psutil.Process(pid), every_s
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def rss(self) -> int:
+        total = 0
+        for p in [self.process, *self.process.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.rss())
+            time.sleep(self.every_s)
+
+    def __enter__(self):
+        self.peak = self.rss()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def one_client(url: str, jobs: list[tuple[str, str]]) -> list[tuple[str, float, str | None]]:
+    """``(kind, seconds, error or None)`` per job, sent one after another by one client."""
+    client, results = Client(url, verbose=False), []
+    for kind, text in jobs:
+        started = time.perf_counter()
+        try:
+            if kind == "explain":
+                client.predict(CHECKPOINT, text, "ig", 0, False, api_name="/explain")
+            else:
+                client.predict(CHECKPOINT, text, api_name="/classify")
+            error = None
+        except Exception as e:  # noqa: BLE001 (a benchmark counts every failure, whatever it is)
+            error = f"{type(e).__name__}: {str(e)[:200]}"
+        results.append((kind, time.perf_counter() - started, error))
+    client.close()
+    return results
+
+
+def burst(url: str, texts: list[str], clients: int, requests: int, explain_share: float,
+          rng: random.Random) -> list[tuple[str, float, str | None]]:
+    n_explain = round(requests * explain_share)
+    plans = []
+    for _ in range(clients):
+        kinds = ["explain"] * n_explain + ["classify"] * (requests - n_explain)
+        rng.shuffle(kinds)
+        plans.append([(kind, rng.choice(texts)) for kind in kinds])
+    with ThreadPoolExecutor(clients) as pool:
+        return [r for results in pool.map(lambda plan: one_client(url, plan), plans) for r in results]
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                     formatter_class=DefaultsHelpFormatter)
+    parser.add_argument("--clients", type=positive_int, default=20, help="concurrent clients")
+    parser.add_argument("--requests", type=positive_int, default=10, help="requests per client per burst")
+    parser.add_argument("--explain-share", type=number_in(float, 0.0, 1.0), default=0.3,
+                        help="share of the requests that are explanations (the rest classify)")
+    parser.add_argument("--bursts", type=positive_int, default=2)
+    parser.add_argument("--rest", type=number_in(float, 0.0), default=15.0, help="seconds of quiet after a burst")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    rng = random.Random(args.seed)
+    texts = load_study_reviews()["review"].tolist()
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": str(os.cpu_count() or 2)}
+    log = Path(tempfile.mkdtemp(prefix="app-load-")) / "app.log"
+    process, url = start_app(REPO, env, log)
+    try:
+        sampler = MemorySampler(process.pid)
+        # warm up: every model the requests use is loaded before "idle" is read
+        one_client(url, [("classify", texts[0]), ("explain", texts[1])])
+        idle = sampler.rss()
+        print(f"{url}: {args.clients} clients x {args.requests} requests a burst "
+              f"({args.explain_share:.0%} explanations), {args.bursts} bursts; "
+              f"{os.cpu_count()} CPUs; idle RSS {idle / 2**30:.2f} GiB", flush=True)
+        results = []
+        for b in range(1, args.bursts + 1):
+            with MemorySampler(process.pid) as during:
+                started = time.perf_counter()
+                done = burst(url, texts, args.clients, args.requests, args.explain_share, rng)
+                took = time.perf_counter() - started
+            time.sleep(args.rest)
+            after = sampler.rss()
+            errors = [r for r in done if r[2]]
+            print(f"burst {b}: {len(done)} requests in {took:.0f} s, {len(errors)} errors; "
+                  f"peak RSS {during.peak / 2**30:.2f} GiB, {after / 2**30:.2f} GiB after {args.rest:g} s of quiet",
+                  flush=True)
+            for kind, _, error in errors[:5]:
+                print(f"  {kind}: {error}")
+            results += done
+        print(f"\n{'request':<10} {'n':>5} {'errors':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+        for kind in ("classify", "explain"):
+            times = [t for k, t, e in results if k == kind and not e]
+            n_errors = sum(1 for k, _, e in results if k == kind and e)
+            if times:
+                print(f"{kind:<10} {len(times) + n_errors:>5} {n_errors:>7} {percentile(times, 50):>7.2f} "
+                      f"{percentile(times, 95):>7.2f} {max(times):>7.2f}")
+    finally:
+        stop_app(process)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
