@@ -93,9 +93,9 @@ def _word_span(text: str, push: float, top: float) -> str:
             f"{text}</span>")
 
 
-def highlighted_html(explanation: Explanation) -> str:
-    """The pasted text with each word's background coloured by its push toward positive; every piece of
-    text escaped (a review holding ``<script>`` shows as text). The part the model never read is a marker."""
+def _coloured_text(explanation: Explanation, unread: str) -> str:
+    """The pasted text as HTML, each word in a coloured span, everything escaped; ``unread`` is the
+    HTML that stands for the middle the model never read."""
     top = scale(explanation)
     toward_positive = iter(explanation.scores_toward("positive"))
     body = []
@@ -103,29 +103,28 @@ def highlighted_html(explanation: Explanation) -> str:
         if kind == "word":
             body.append(_word_span(html.escape(piece), next(toward_positive), top))
         elif kind == "dropped":
-            body.append(html.escape(f" [{explanation.dropped.message}] "))
+            body.append(unread)
         else:
             body.append(html.escape(_BR.sub("\n", piece)))  # a pasted <br /> is a line break to the reader
-    return (f'<div class="attributions" style="white-space: pre-wrap; line-height: 1.8">{"".join(body)}</div>'
-            f"{LEGEND}")
+    return "".join(body)
+
+
+def highlighted_html(explanation: Explanation) -> str:
+    """The pasted text with each word's background coloured by its push toward positive; every piece of
+    text escaped (a review holding ``<script>`` shows as text). The part the model never read is a marker."""
+    marker = html.escape(f" [{explanation.dropped.message}] ") if explanation.dropped else ""
+    return (f'<div class="attributions" style="white-space: pre-wrap; line-height: 1.8">'
+            f"{_coloured_text(explanation, marker)}</div>{LEGEND}")
 
 
 def to_html(explanation: Explanation, title: str = "Why the model said so") -> str:
     """A self-contained HTML page. Every piece of text is escaped: a review holding
-    ``<script>`` shows as text, it does not run."""
+    ``<script>`` shows as text, it does not run. The unread middle can be unfolded."""
     e = explanation
-    top = scale(e)
-    toward_positive = iter(e.scores_toward("positive"))
-    body = []
-    for kind, piece, _ in _pieces(e):
-        if kind == "word":
-            body.append(_word_span(html.escape(piece), next(toward_positive), top))
-        elif kind == "dropped":
-            body.append(f'<details class="dropped"><summary>{html.escape(e.dropped.message)}</summary>'
-                        f"{html.escape(piece)}</details>")
-        else:
-            # A pasted <br /> is a line break to the reader, not text to show.
-            body.append(html.escape(_BR.sub("\n", piece)))
+    unread = "" if e.dropped is None else (
+        f'<details class="dropped"><summary>{html.escape(e.dropped.message)}</summary>'
+        f"{html.escape(e.text[e.dropped.start:e.dropped.end])}</details>")
+    body = [_coloured_text(e, unread)]
     trust = ("n/a" if e.completeness_error is None else
              f"{e.completeness_error:.2%} of the scores' size (delta {e.convergence_delta:+.4f})")
     facts = [f"prediction: {e.label} (P(positive) = {e.p_positive:.3f})",
