@@ -170,11 +170,19 @@ def _small_run(tiny_model_dir, reviews, work_dir, seed=0, resume=False, epochs=2
     return fine_tune(reviews.head(16), reviews.tail(8), config, work_dir, resume=resume)
 
 
+def _shipped_reviews():
+    """24 labelled reviews from the study file that ships with the repository: these tests run on a bare clone."""
+    from sentiment.study import load_study_reviews
+
+    reviews = load_study_reviews().groupby("label").head(12)
+    return reviews.sample(frac=1.0, random_state=0).reset_index(drop=True)
+
+
 def _weights(model) -> dict:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def test_same_seed_same_weights_other_seed_other_weights(tokenizer, train_reviews, tmp_path):
+def test_same_seed_same_weights_other_seed_other_weights(tokenizer, tmp_path):
     from transformers import BertModel
 
     from conftest import tiny_config
@@ -185,7 +193,7 @@ def test_same_seed_same_weights_other_seed_other_weights(tokenizer, train_review
     BertModel(tiny_config()).save_pretrained(base)
     tokenizer.save_pretrained(base)
     torch.manual_seed(12345)  # what came before must not matter: the run seeds itself
-    reviews = train_reviews.groupby("label").head(12).sample(frac=1.0, random_state=0).reset_index(drop=True)
+    reviews = _shipped_reviews()
     first = _weights(_small_run(base, reviews, tmp_path / "a").model)
     torch.manual_seed(54321)
     again = _weights(_small_run(base, reviews, tmp_path / "b").model)
@@ -194,13 +202,12 @@ def test_same_seed_same_weights_other_seed_other_weights(tokenizer, train_review
     assert not torch.equal(first["classifier.weight"], other["classifier.weight"])
 
 
-def test_resume_skips_a_checkpoint_left_half_written_by_a_kill(tiny_model_dir, train_reviews, tmp_path,
-                                                               monkeypatch):
+def test_resume_skips_a_checkpoint_left_half_written_by_a_kill(tiny_model_dir, tmp_path, monkeypatch):
     from transformers import Trainer
 
     from sentiment.train import last_complete_checkpoint
 
-    reviews = train_reviews.groupby("label").head(12).sample(frac=1.0, random_state=0).reset_index(drop=True)
+    reviews = _shipped_reviews()
     work = tmp_path / "work"
     # Kill the run in the middle of its third save (step 6 of 8): after the weights and the optimizer
     # are written, before trainer_state.json, which the Trainer writes last.
