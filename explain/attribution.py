@@ -32,12 +32,17 @@ from sentiment.devices import autocast
 # part, took a median of 7.5 nodes (10 and 2: 12), completeness error median
 # 0.41%, max 1.80%; word scores rank-correlate with 64 plain Gauss-Legendre
 # steps at >= 0.982 (median 0.997) and share the top 5 words on 28 of 30, as
-# many as with 10 and 2. (4 or 5 nodes saved a node at the median but shared the top 5
-# words with 64 steps on 7 of 12 reviews, against 9 of 12 with 6.) Parts that get the same
-# number of nodes share one batched Captum call: a pass of 6 nodes costs 0.072 s a node
-# at 225 tokens on 2 cores, a pass of one 0.094 s.
+# many as with 10 and 2. Since almost every review was then refined, and a refined part
+# recomputes all its nodes, 8 nodes cost no more time and read closer to 64 plain steps: on
+# 12 reviews (4 from each set; a throwaway script), 6 nodes: rank correlation >= 0.941,
+# top 5 words shared on 9 of 12, 7.5 nodes at the median; 8 nodes: >= 0.991, 12 of 12,
+# 9 nodes; median time on 20 reviews of 200-260 tokens, two repetitions: 0.96 and 0.81 s
+# with 6, 1.05 and 0.76 s with 8 (the machine's speed drifts by as much between runs). 4 or
+# 5 nodes: top 5 shared on 7 of 12. Parts that get the same number of nodes share one
+# batched Captum call: a pass of 6 nodes costs 0.072 s a node at 225 tokens on 2 cores,
+# a pass of one 0.094 s.
 SEGMENTS = 4
-DEFAULT_STEPS = 6
+DEFAULT_STEPS = 8
 MIN_SEGMENT_STEPS = 1
 MAX_STEPS = 96
 # A gradient node costs about its sequence length, more on long ones
