@@ -188,7 +188,8 @@ def build_demo() -> gr.Blocks:
         # ---- 6. Model ---------------------------------------------------------------------
         with gr.Tab("Model"):
             summary = gr.Dataframe(value=model_info.summary, label="Checkpoints and the TF-IDF baseline on the "
-                                   "IMDB test set", interactive=False, wrap=True)
+                                   "IMDB test set", interactive=False, wrap=True,
+                                   column_widths=["13%", "8%", "8%", "7%", "7%", "7%", "7%", "16%", "13%", "14%"])
             details = gr.Markdown()
             with gr.Row():
                 confusion = gr.Plot(label="Confusion matrix (test set)")
