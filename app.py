@@ -12,8 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from webapp import (classify, contrast, examples, explain_view, mistakes, model_info, models,  # noqa: E402
-                    robustness_view)
+from webapp import (checkpoints, classify, contrast, examples, explain_view, mistakes,  # noqa: E402
+                    model_info, robustness_view)
 from webapp.errors import user_errors  # noqa: E402
 from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
@@ -44,7 +44,7 @@ def attribution_view(title: str) -> gr.HTML:
 
 def side_by_side(left: str, right: str) -> list:
     """Two texts' verdicts and attributions side by side, and the words whose scores moved most:
-    the outputs of ``webapp.contrast.compare_for_app``, in its order."""
+    the outputs of ``webapp.explanations.contrast``, in its order."""
     with gr.Row():
         labels = [gr.Label(label=name, num_top_classes=2) for name in (left, right)]
     with gr.Row():
@@ -55,12 +55,11 @@ def side_by_side(left: str, right: str) -> list:
 
 def build_demo() -> gr.Blocks:
     limit_arenas()  # before Gradio starts its worker threads
-    checkpoints = models.checkpoint_names()  # names only: server paths never reach a client
+    names = checkpoints.checkpoint_names()  # names only: server paths never reach a client
     example_texts = examples.all_examples()
     with gr.Blocks(title="Why does BERT get this review wrong?", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
-        checkpoint = gr.Dropdown(choices=checkpoints,
-                                 value=checkpoints[0] if checkpoints else None, label="Checkpoint")
+        checkpoint = gr.Dropdown(choices=names, value=names[0] if names else None, label="Checkpoint")
 
         # ---- 1. Classify ------------------------------------------------------------------
         with gr.Tab("Classify"):

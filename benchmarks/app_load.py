@@ -28,16 +28,16 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 import psutil  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
 from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
+from sentiment.paths import LARGE_CHECKPOINT  # noqa: E402
 from sentiment.study import load_study_reviews  # noqa: E402
 from webapp.local_server import start_app, stop_app  # noqa: E402
 
-CHECKPOINT = "minilm-imdb-25k"
+CHECKPOINT = LARGE_CHECKPOINT
 
 
 class MemorySampler:

@@ -37,7 +37,6 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -48,7 +47,8 @@ from explain import Explainer  # noqa: E402
 from explain.attribution import completeness_error, pad_baseline  # noqa: E402
 from explain.baseline import BASELINES  # noqa: E402
 from sentiment.data import load_reviews  # noqa: E402
-from sentiment.predictor import load_checkpoint  # noqa: E402
+from sentiment.paths import DEFAULT_CHECKPOINT  # noqa: E402
+from sentiment.model import load_checkpoint  # noqa: E402
 from sentiment.tokenization import encode  # noqa: E402
 
 
@@ -138,7 +138,7 @@ def summarize(name: str, runs: list[tuple]) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--checkpoint", default="checkpoints/minilm-imdb-25k")
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     parser.add_argument("--n", type=int, default=20, help="reviews")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sets", nargs="+", default=SETS, choices=SETS,

@@ -24,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch  # noqa: E402
 
 from webapp import mistakes  # noqa: E402
 from webapp.examples import dataset_reviews  # noqa: E402
-from webapp.explain_view import explainer, highlight  # noqa: E402
+from webapp.checkpoints import explainer  # noqa: E402
+from webapp.explanations import highlight  # noqa: E402
 
 TARGET_S = 3.0  # the tab should answer within this for a 250-word review
 

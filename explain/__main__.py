@@ -9,12 +9,14 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
+from sentiment.errors import DataError, run_command  # noqa: E402
+from sentiment.labels import LABELS  # noqa: E402
 from sentiment.output_files import check_output_path  # noqa: E402
-from sentiment.data import DataError  # noqa: E402
+from sentiment.paths import DEFAULT_CHECKPOINT  # noqa: E402
 from sentiment.text import check_text  # noqa: E402
 
 from .baseline import BASELINES  # noqa: E402
-from .explainer import MAX_STEPS  # noqa: E402
+from .explainer import MAX_STEPS, METHODS  # noqa: E402
 from .render import top_words_table  # noqa: E402
 
 
@@ -23,9 +25,10 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Which words pushed the prediction, how much, how far to trust it.",
                                      formatter_class=DefaultsHelpFormatter)
     parser.add_argument("text", help='review text ("-" reads it from stdin)')
-    parser.add_argument("--checkpoint", default="checkpoints/minilm-imdb-25k")
-    parser.add_argument("--method", choices=["ig", "occlusion"], default="ig")
-    parser.add_argument("--target", choices=["positive", "negative"],
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="checkpoint folder or Hub id")
+    parser.add_argument("--method", choices=METHODS, default=METHODS[0],
+                        help="ig: integrated gradients (with a completeness check); occlusion: drop one word at a time")
+    parser.add_argument("--target", choices=LABELS,
                         help="class to explain (default: the predicted one)")
     parser.add_argument("--steps", type=number_in(int, 1, MAX_STEPS), help="integration steps (default: adaptive)")
     parser.add_argument("--baseline", choices=BASELINES, default="neutral",
@@ -66,27 +69,26 @@ def _read_stdin() -> str:
         raise DataError(f"the text on standard input is not UTF-8 (byte {error.start + 1:,})") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        text = _read_stdin() if args.text == "-" else args.text
-        check_text(text)
-        if args.html:
-            check_output_path(args.html)  # before the explanation, not after it
-        from .explainer import Explainer
+def _explain(args) -> None:
+    text = _read_stdin() if args.text == "-" else args.text
+    check_text(text)
+    if args.html:
+        check_output_path(args.html)  # before the explanation, not after it
+    from .explainer import Explainer
 
-        e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(
-            text, args.target, args.method, args.steps)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(
+        text, args.target, args.method, args.steps)
     if args.html:
         from .render import to_html
 
         with open(args.html, "w", encoding="utf-8") as f:
             f.write(to_html(e))
     print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _report(e, args.top))
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return run_command(lambda: _explain(args))
 
 
 if __name__ == "__main__":

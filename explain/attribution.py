@@ -121,8 +121,14 @@ def pad_baseline(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
     return torch.where(keep, input_ids, torch.full_like(input_ids, tokenizer.pad_token_id))
 
 
-def margin_forward(model, target: int, precision: str = "fp32", embeddings: bool = False):
-    """``input_ids`` (or word embeddings) ``-> logit[target] - logit[other]`` per row: what Captum differentiates."""
+def margin_forward(model, target: int, precision: str, embeddings: bool = False):
+    """``input_ids`` (or word embeddings) ``-> logit[target] - logit[other]`` per row: what Captum differentiates.
+
+    ``target``: the class id whose margin is returned; ``precision``: the resolved
+    precision the passes run in ("bf16" under autocast, "fp32" plainly);
+    ``embeddings``: the returned function takes word embeddings (batch, seq_len,
+    hidden) instead of token ids.
+    """
     if model.config.num_labels != 2:
         raise ValueError(f"expected a two-class classifier, got {model.config.num_labels} labels")
     device = model.device.type
@@ -137,7 +143,11 @@ def margin_forward(model, target: int, precision: str = "fp32", embeddings: bool
 
 def allocate_steps(margin_changes: list[float], total: int = DEFAULT_STEPS,
                    minimum: int = MIN_SEGMENT_STEPS) -> list[int]:
-    """Gradient nodes per path segment, in proportion to how much the margin changes on it."""
+    """Gradient nodes per path segment, in proportion to how much the margin changes on it.
+
+    ``margin_changes``: the margin's change across each segment (sign ignored);
+    ``total``: nodes to share out; ``minimum``: nodes every segment gets, however flat.
+    """
     changes = [abs(c) for c in margin_changes]
     whole = sum(changes) or 1.0
     return [max(minimum, round(total * c / whole)) for c in changes]
@@ -146,20 +156,38 @@ def allocate_steps(margin_changes: list[float], total: int = DEFAULT_STEPS,
 def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, target: int,
                          n_steps: int | None = None, margins: tuple[float, float] | None = None,
                          max_steps: int | None = None,
-                         max_error: float = TARGET_COMPLETENESS_ERROR,
-                         precision: str = "fp32", baseline: torch.Tensor | None = None) -> IGResult:
+                         max_error: float = TARGET_COMPLETENESS_ERROR, *,
+                         precision: str, baseline: torch.Tensor | None = None) -> IGResult:
     """Integrated gradients of the ``target`` margin on the word embeddings of one tokenised sequence.
 
-    ``baseline``: the word embeddings (1, seq_len, hidden) the path starts from
-    (``explain.baseline``); None = the sequence with every word piece replaced
-    by [PAD]. ``n_steps`` given: Captum's ``IntegratedGradients`` on the word
-    embeddings (``LayerIntegratedGradients`` on that layer, with a baseline
-    that need not be a token) with exactly that many Gauss-Legendre steps.
-    Otherwise the adaptive segmented rule above, which refines until the
-    completeness error is under ``max_error`` or ``max_steps`` nodes are spent
-    (None: ``STEP_TOKEN_BUDGET // seq_len``, at most ``MAX_STEPS``).
-    ``margins`` = (f(input), f(baseline)) when the caller already has them.
-    ``precision``: "bf16" runs the passes under autocast (about 2x faster on CPUs with bf16).
+    Args:
+        model: a two-class sequence classifier (``from_pretrained``), in eval mode.
+        tokenizer: its tokenizer (for the [PAD] baseline when ``baseline`` is None).
+        input_ids: one tokenised sequence, [CLS] and [SEP] included: a list or a
+            (seq_len,) / (1, seq_len) tensor.
+        target: the class id (0 negative, 1 positive) whose margin
+            ``logit[target] - logit[other]`` is explained.
+        n_steps: given, exactly that many Gauss-Legendre steps with Captum's
+            ``IntegratedGradients`` on the word embeddings (what
+            ``LayerIntegratedGradients`` does on that layer, with a baseline that
+            need not be a token). None: the adaptive segmented rule above, which
+            refines until the completeness error is under ``max_error`` or
+            ``max_steps`` nodes are spent.
+        margins: (f(input), f(baseline)) when the caller already has them, in
+            ``precision``; None computes them.
+        max_steps: the adaptive rule's node budget; None: ``STEP_TOKEN_BUDGET //
+            seq_len``, at most ``MAX_STEPS``.
+        max_error: the completeness error (``completeness_error``) the adaptive
+            rule refines down to.
+        precision: a resolved precision (``sentiment.devices``): "bf16" runs the
+            passes under autocast (about 2x faster on CPUs with bf16), "fp32" plainly.
+        baseline: the word embeddings (1, seq_len, hidden) the path starts from
+            (``explain.baseline``); None: the sequence with every word piece
+            replaced by [PAD].
+
+    Returns:
+        ``IGResult``: per-token attributions (seq_len,), the two margins, the
+        steps used and the completeness figures.
     """
     ids = torch.as_tensor(input_ids, dtype=torch.long).reshape(1, -1).to(model.device)
     model.eval()
@@ -171,7 +199,7 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
     if n_steps is None:
         if max_steps is None:
             max_steps = min(MAX_STEPS, STEP_TOKEN_BUDGET // ids.shape[1])
-        return segmented_integrated_gradients(model, x, x0, target, max_steps, max_error, precision, margins)
+        return segmented_integrated_gradients(model, x, x0, target, precision, max_steps, max_error, margins)
     forward = margin_forward(model, target, precision, embeddings=True)
     if margins is None:
         with torch.no_grad():
@@ -184,10 +212,9 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
     return IGResult(attributions.sum(-1)[0].detach().float().cpu(), margins[0], margins[1], n_steps)
 
 
-def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, target: int,
+def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, target: int, precision: str,
                                    max_steps: int = MAX_STEPS,
                                    max_error: float = TARGET_COMPLETENESS_ERROR,
-                                   precision: str = "fp32",
                                    margins: tuple[float, float] | None = None) -> IGResult:
     """Composite Gauss-Legendre over ``SEGMENTS`` parts of the path from ``x0`` to ``x``, refined where
     completeness fails.
@@ -197,6 +224,7 @@ def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, tar
     each part [a, b] of the path is one Captum call from x(a) to x(b), and the
     attributions of the parts add up to those of the whole path. ``margins`` =
     (f(input), f(baseline)) when the caller has them, computed in ``precision``.
+    ``target``, ``precision``, ``max_error`` as for :func:`integrated_gradients`.
     The first allocation of nodes runs whatever ``max_steps`` says; only refinement stops at it.
     """
     point = lambda alpha: x0 + alpha * (x - x0)  # noqa: E731

@@ -73,7 +73,8 @@ def content_positions(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
 
 
 def baseline_embeddings(model, tokenizer, input_ids: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
-    """Word embeddings of ``input_ids`` (1, seq_len) with every word piece replaced by ``vector``."""
+    """Word embeddings of ``input_ids`` (1, seq_len) with every word piece replaced by ``vector`` (hidden,);
+    ``model``'s embedding layer gives [CLS] and [SEP] their own vectors, ``tokenizer`` says which ids they are."""
     with torch.no_grad():
         embedded = model.get_input_embeddings()(input_ids).float()
     keep = ~content_positions(input_ids, tokenizer)
@@ -89,8 +90,8 @@ class BaselineVectors:
     margin solved for is the margin they see.
     """
 
-    def __init__(self, model, tokenizer, kind: str = "neutral", precision: str = "fp32",
-                 max_length: int = 512, tolerance: float = TOLERANCE):
+    def __init__(self, model, tokenizer, kind: str, precision: str, max_length: int = 512,
+                 tolerance: float = TOLERANCE):
         if kind not in BASELINES:
             raise ValueError(f"baseline {kind!r} is not one of {', '.join(BASELINES)}")
         self.model, self.tokenizer, self.kind = model, tokenizer, kind

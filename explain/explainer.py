@@ -8,16 +8,17 @@ from pathlib import Path
 
 import torch
 
-from sentiment.data import LABELS, DataError, strip_line_breaks
-from sentiment.devices import autocast, resolve_precision
-from sentiment.model import checkpoint_max_length
-from sentiment.predictor import load_checkpoint
+from sentiment.errors import ArgumentError, DataError
+from sentiment.labels import LABELS, predicted_class
+from sentiment.text import strip_line_breaks
+from sentiment.devices import DEFAULT_PRECISION, autocast, resolve_precision
+from sentiment.model import checkpoint_max_length, load_checkpoint
 from sentiment.text import check_text
 from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
 
 from .attribution import MAX_COMPLETENESS_ERROR, integrated_gradients
 from .baseline import BASELINES, BaselineVectors
-from .batching import margin
+from .variants import margin
 from .occlusion import occlusion_scores
 from .words import DroppedSpan, Word, dropped_span, merge_word_pieces, word_groups
 
@@ -61,6 +62,7 @@ class Explanation:
     steps_note: str | None
     dropped: DroppedSpan | None
     seconds: float
+    precision: str             # what every margin and score was computed in: "bf16" or "fp32"
     # What the model read and which of its positions make up each word: for
     # occlusion and faithfulness, which perturb the same input.
     input_ids: list[int] = field(repr=False, default_factory=list)
@@ -72,7 +74,10 @@ class Explanation:
 
     def top_words(self, k: int = 10, toward: str = "both") -> list[Word]:
         """The ``k`` words with the largest |score|, or the largest toward ``"target"`` / ``"other"``."""
-        key = {"both": lambda w: -abs(w.score), "target": lambda w: -w.score, "other": lambda w: w.score}[toward]
+        keys = {"both": lambda w: -abs(w.score), "target": lambda w: -w.score, "other": lambda w: w.score}
+        if toward not in keys:
+            raise ArgumentError(f"toward {toward!r} is not one of {', '.join(keys)}")
+        key = keys[toward]
         return sorted(self.words, key=key)[:k]
 
     def scores_toward(self, label: str) -> list[float]:
@@ -102,19 +107,19 @@ class Explainer:
     'worst'
     """
 
-    def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH, precision: str = "auto",
+    def __init__(self, model, tokenizer, max_length: int = DEFAULT_MAX_LENGTH, precision: str = DEFAULT_PRECISION,
                  baseline: str = "neutral"):
         self.model, self.tokenizer, self.max_length = model.eval(), tokenizer, max_length
         self.precision = resolve_precision(model.device.type, precision)
         if baseline not in BASELINES:
-            raise DataError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
+            raise ArgumentError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
         self.baselines = BaselineVectors(model, tokenizer, baseline, self.precision, max_length)
         # Captum attributes through hooks on the model's embedding layer, so two
         # explanations running at once on one model corrupt each other.
         self._lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, checkpoint: str | Path, precision: str = "auto",
+    def from_pretrained(cls, checkpoint: str | Path, precision: str = DEFAULT_PRECISION,
                         baseline: str = "neutral") -> "Explainer":
         """``precision``: "auto" (bf16 where the device computes it natively), "bf16" or "fp32";
         ``baseline``: as for ``Explainer``."""
@@ -133,10 +138,10 @@ class Explainer:
             return predicted
         if isinstance(target, str):
             if target.lower() not in LABELS:
-                raise DataError(f"target {target!r} is not one of {', '.join(LABELS)}")
+                raise ArgumentError(f"target {target!r} is not one of {', '.join(LABELS)}")
             return LABELS.index(target.lower())
         if target not in range(len(LABELS)):
-            raise DataError(f"target {target!r} is not a class id (0 or 1)")
+            raise ArgumentError(f"target {target!r} is not a class id (0 or 1)")
         return int(target)
 
     def explain(self, text: str, target: int | str | None = None, method: str = "ig",
@@ -151,12 +156,12 @@ class Explainer:
     def _explain(self, text, target, method, n_steps) -> Explanation:
         started = time.perf_counter()
         if method not in METHODS:
-            raise DataError(f"method {method!r} is not one of {', '.join(METHODS)}")
+            raise ArgumentError(f"method {method!r} is not one of {', '.join(METHODS)}")
         if not isinstance(text, str):
             raise DataError("the review must be text")
         check_text(text)
         if n_steps is not None and not 1 <= n_steps <= MAX_STEPS:
-            raise DataError(f"integration steps must be between 1 and {MAX_STEPS}, got {n_steps} "
+            raise ArgumentError(f"integration steps must be between 1 and {MAX_STEPS}, got {n_steps} "
                             f"(each step is a forward and backward pass over the review)")
         # Same-length replacement: offsets found on it are offsets into ``text``.
         encoded = encode(self.tokenizer, [strip_line_breaks(text)], self.max_length, return_offsets=True)[0]
@@ -169,24 +174,27 @@ class Explainer:
         with torch.no_grad(), autocast(self.model.device.type, self.precision):
             embedded = self.model.get_input_embeddings()(ids).float()
             logits = self.model(inputs_embeds=torch.cat([embedded, baseline])).logits.float()
-        predicted = int(logits[0].argmax())
+        predicted = predicted_class(float(logits[0].softmax(-1)[1]))  # the project's rule: 0.5 reads positive
         target_id = self._target_id(target, predicted)
         margins = margin(logits, target_id)
         margin_input, margin_baseline = float(margins[0]), float(margins[1])
-        groups = [[i + 1 for i in g] for g in word_groups(text, offsets)]  # +1: past [CLS]
+        # where the head ends, when the middle was cut: a cut inside "!!!!" or emoji has no letters to find it by
+        head_end = encoded["cut"].head_end if encoded["cut"].dropped else None
+        groups = [[i + 1 for i in g] for g in word_groups(text, offsets, head_end)]  # +1: past [CLS]
 
         if method == "ig":
             ig = integrated_gradients(self.model, self.tokenizer, ids, target_id, n_steps,
                                       margins=(margin_input, margin_baseline), precision=self.precision,
                                       baseline=baseline)
             token_scores = ig.token_attributions[1:-1].tolist()
-            words = merge_word_pieces(text, offsets, token_scores)
+            words = merge_word_pieces(text, offsets, token_scores, head_end)
             delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
             total, error, relative = ig.attribution_sum, ig.completeness_error, ig.relative_delta
         else:
-            margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id)
+            margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id,
+                                                    self.precision)
             words = [Word(w.word, w.start, w.end, s)
-                     for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets)), scores)]
+                     for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets), head_end), scores)]
             delta = error = relative = n = note = None
             total = float(sum(scores))
 
@@ -197,7 +205,7 @@ class Explainer:
             baseline_p_positive=float(logits[1].softmax(-1)[1]), attribution_sum=total,
             convergence_delta=delta, completeness_error=error, relative_delta=relative, n_steps=n, steps_note=note,
             dropped=dropped_span(text, offsets, encoded["cut"]),
-            seconds=time.perf_counter() - started, input_ids=input_ids, token_groups=groups)
+            seconds=time.perf_counter() - started, precision=self.precision, input_ids=input_ids, token_groups=groups)
 
     def agreement(self, text: str, target: int | str | None = None) -> tuple[Explanation, Explanation, float]:
         """Integrated gradients, occlusion, and the Spearman rank agreement of their word scores."""

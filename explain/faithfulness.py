@@ -23,10 +23,13 @@ import statistics
 import sys
 from dataclasses import dataclass
 
-from sentiment.data import LABELS, DataError
+from sentiment.errors import DataError, run_command
+from sentiment.labels import LABELS
+from sentiment.paths import DEFAULT_CHECKPOINT
+from sentiment.report import PREDICTIONS_FILE
 
 from .baseline import BASELINES
-from .batching import batched_logits, only_positions, without_positions
+from .variants import batched_logits, only_positions, without_positions
 
 FRACTIONS = (0.01, 0.05, 0.10, 0.20, 0.50)
 
@@ -51,8 +54,12 @@ def _top_positions(ranked_groups: list[list[int]], fraction: float) -> list[int]
 
 
 def faithfulness(explainer, explanation, fractions=FRACTIONS, ranking: list[int] | None = None) -> Faithfulness:
-    """ERASER figures for one explanation; ``ranking`` (word indices, most important first)
-    replaces the explanation's own ranking, e.g. with a random one."""
+    """ERASER figures for one explanation (``explainer``'s, whose model and precision are reused).
+
+    ``fractions``: the shares of words removed or kept (AOPC bins); ``ranking``
+    (word indices, most important first) replaces the explanation's own ranking,
+    e.g. with a random one.
+    """
     if ranking is None:
         ranking = sorted(range(len(explanation.words)), key=lambda i: -explanation.words[i].score)
     ranked = [explanation.token_groups[i] for i in ranking]
@@ -62,7 +69,7 @@ def faithfulness(explainer, explanation, fractions=FRACTIONS, ranking: list[int]
         top = _top_positions(ranked, fraction)
         variants += [without_positions(ids, top), only_positions(ids, top)]
     target = LABELS.index(explanation.target)
-    p = batched_logits(explainer.model, explainer.tokenizer, variants).softmax(-1)[:, target].tolist()
+    p = batched_logits(explainer.model, explainer.tokenizer, variants, explainer.precision).softmax(-1)[:, target].tolist()
     return Faithfulness({f: p[0] - p[1 + 2 * i] for i, f in enumerate(fractions)},
                         {f: p[0] - p[2 + 2 * i] for i, f in enumerate(fractions)})
 
@@ -74,7 +81,12 @@ def random_ranking(n_words: int, seed: int) -> list[int]:
 
 
 def evaluate_set(explainer, texts: list[str], method: str = "ig", seed: int = 0, progress=None) -> list[dict]:
-    """One row per review: its explanation's and a random ranking's AOPC figures."""
+    """One row per review: its explanation's and a random ranking's AOPC figures.
+
+    ``explainer``: an ``Explainer``; ``texts``: the reviews; ``method``: the
+    explanation to score (``METHODS``); ``seed``: review i's random ranking uses
+    ``seed + i``; ``progress``: called as ``progress(i, n, row)`` after each review.
+    """
     rows = []
     for i, text in enumerate(texts):
         e = explainer.explain(text, method=method)
@@ -127,17 +139,26 @@ def misclassified_texts(predictions_csv: str, reviews) -> tuple[list[str], list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explain.faithfulness", description=__doc__.split("\n")[0])
-    parser.add_argument("--checkpoint", default="checkpoints/minilm-imdb-25k")
+    from sentiment.arguments import DefaultsHelpFormatter, positive_int
+
+    from .explainer import METHODS
+
+    parser = argparse.ArgumentParser(prog="python -m explain.faithfulness", description=__doc__.split("\n")[0],
+                                     formatter_class=DefaultsHelpFormatter)
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="checkpoint folder or Hub id")
     parser.add_argument("--predictions", help="predictions CSV (id, sentiment, predicted, ...); "
-                        "default: the checkpoint's predictions.csv.gz")
-    parser.add_argument("--reviews", default="test", help="where the texts come from (default: test)")
-    parser.add_argument("--limit", type=int, help="only the first N misclassified reviews")
-    parser.add_argument("--method", choices=["ig", "occlusion"], default="ig")
+                        f"default: the checkpoint's {PREDICTIONS_FILE}")
+    parser.add_argument("--reviews", default="test", help="where the texts come from: test, train or a CSV")
+    parser.add_argument("--limit", type=positive_int, help="only the first N misclassified reviews")
+    parser.add_argument("--method", choices=METHODS, default=METHODS[0], help="the explanation to score")
     parser.add_argument("--baseline", choices=BASELINES, default="neutral", help="see explain.baseline")
     parser.add_argument("--output", help="write one row per review to this CSV")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="the random rankings' seed")
     args = parser.parse_args(argv)
+    return run_command(lambda: _score(args))
+
+
+def _score(args) -> None:
     from pathlib import Path
 
     import pandas as pd
@@ -146,15 +167,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from .explainer import Explainer
 
-    try:
-        predictions = args.predictions or str(Path(args.checkpoint) / "predictions.csv.gz")
-        ids, texts = misclassified_texts(predictions, load_reviews(args.reviews))
-        if args.limit:
-            ids, texts = ids[:args.limit], texts[:args.limit]
-        explainer = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    predictions = args.predictions or str(Path(args.checkpoint) / PREDICTIONS_FILE)
+    ids, texts = misclassified_texts(predictions, load_reviews(args.reviews))
+    if args.limit:
+        ids, texts = ids[:args.limit], texts[:args.limit]
+    explainer = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline)
     rows = evaluate_set(explainer, texts, args.method, args.seed,
                         progress=lambda i, n, r: print(f"{i}/{n} comprehensiveness {r['comprehensiveness']:+.3f} "
                                                       f"sufficiency {r['sufficiency']:+.3f}", file=sys.stderr))
@@ -163,7 +180,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         pd.DataFrame(rows).to_csv(args.output, index=False)
     print(json.dumps(summarize(rows), indent=2))
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from scipy.stats import spearmanr
 
-from .batching import batched_logits, margin, without_positions
+from .variants import batched_logits, margin, without_positions
 
 
 def occlusion_scores(model, tokenizer, input_ids: list[int], token_groups: list[list[int]], target: int,
-                     batch_size: int = 32) -> tuple[float, list[float]]:
+                     precision: str, batch_size: int = 32) -> tuple[float, list[float]]:
     """The full margin, and ``full margin - margin(input without word)`` for each word.
 
     The full input runs in the same batches as its variants, so every score is a
-    difference of passes in one precision. ``token_groups`` index ``input_ids``.
+    difference of passes in one ``precision`` (a resolved one). ``token_groups``
+    index ``input_ids``: one list of positions per word. ``target``: the class id
+    whose margin is explained; ``batch_size``: variants per forward pass.
     """
     variants = [input_ids] + [without_positions(input_ids, group) for group in token_groups]
-    margins = margin(batched_logits(model, tokenizer, variants, batch_size), target).tolist()
+    margins = margin(batched_logits(model, tokenizer, variants, precision, batch_size), target).tolist()
     return margins[0], [margins[0] - m for m in margins[1:]]
 
 

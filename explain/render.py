@@ -8,11 +8,11 @@ both, so a word reads the same in each.
 from __future__ import annotations
 
 import html
-import re
+
+from sentiment.text import LINE_BREAK
 
 from .explainer import Explanation
 
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def scale(explanation: Explanation) -> float:
@@ -29,10 +29,10 @@ def _pieces(explanation: Explanation):
     text, cursor = explanation.text, 0
     dropped = explanation.dropped
     for word in explanation.words:
-        if dropped is not None and dropped.start <= cursor <= dropped.end <= word.start:
+        if dropped is not None and cursor <= dropped.end <= word.start:
             if cursor < dropped.start:
                 yield "gap", text[cursor:dropped.start], None
-            yield "dropped", text[dropped.start:dropped.end], None
+            yield "dropped", text[max(cursor, dropped.start):dropped.end], None
             cursor, dropped = dropped.end, None
         if cursor < word.start:
             yield "gap", text[cursor:word.start], None
@@ -59,14 +59,15 @@ def highlighted_segments(explanation: Explanation) -> list[tuple[str, float | No
     return segments
 
 
-def top_words_table(explanation: Explanation, k: int = 10) -> list[dict]:
-    """Rows ``{"word", "toward", "push toward positive", "start", "end"}``, largest push first."""
+def top_words_table(explanation: Explanation, k: int = 10, digits: int = 4) -> list[dict]:
+    """Rows ``{"word", "toward", "push toward positive", "start", "end"}`` of the ``k`` largest pushes,
+    largest first; the push rounded once, to ``digits`` places."""
     toward_positive = dict(zip(((w.start, w.end) for w in explanation.words), explanation.scores_toward("positive")))
     rows = []
     for w in explanation.top_words(k):
         push = toward_positive[(w.start, w.end)]
         rows.append({"word": w.word, "toward": "positive" if push > 0 else "negative",
-                     "push toward positive": round(push, 4), "start": w.start, "end": w.end})
+                     "push toward positive": round(push, digits), "start": w.start, "end": w.end})
     return rows
 
 
@@ -105,7 +106,7 @@ def _coloured_text(explanation: Explanation, unread: str) -> str:
         elif kind == "dropped":
             body.append(unread)
         else:
-            body.append(html.escape(_BR.sub("\n", piece)))  # a pasted <br /> is a line break to the reader
+            body.append(html.escape(LINE_BREAK.sub("\n", piece)))  # a pasted <br /> is a line break to the reader
     return "".join(body)
 
 

@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from sentiment.data import strip_line_breaks
+from sentiment.text import strip_line_breaks
 
 # Inside a word, between letters or digits: "isn't", "well-made", "10/10".
 JOINERS = "'\u2019\u02bc-/"
@@ -46,21 +46,35 @@ class DroppedSpan:
         return f"... {self.n_words} words not read by the model ..."
 
 
-def word_groups(text: str, offsets: list[tuple[int, int]]) -> list[list[int]]:
-    """For each word, the indices (into ``offsets``) of the tokens it was read as, in reading order."""
-    return [tokens for _, _, tokens in _words(text, offsets)]
+def word_groups(text: str, offsets: list[tuple[int, int]], head_end: int | None = None) -> list[list[int]]:
+    """For each word, the indices (into ``offsets``) of the tokens it was read as, in reading order;
+    ``head_end`` as for :func:`merge_word_pieces`."""
+    return [tokens for _, _, tokens in _words(text, offsets, head_end)]
 
 
-def merge_word_pieces(text: str, offsets: list[tuple[int, int]], token_scores: list[float]) -> list[Word]:
-    """One :class:`Word` per word the model read; its score is the sum of its tokens' scores."""
+def merge_word_pieces(text: str, offsets: list[tuple[int, int]], token_scores: list[float],
+                      head_end: int | None = None) -> list[Word]:
+    """One :class:`Word` per word the model read; its score is the sum of its tokens' scores.
+
+    ``text``: the review as pasted; ``offsets``: (start, end) in ``text`` of each
+    token read, [CLS] and [SEP] excluded (``sentiment.tokenization.encode`` with
+    offsets); ``token_scores``: one score per entry of ``offsets``; ``head_end``:
+    for a review cut in the middle, how many of ``offsets`` belong to the head
+    (``cut.head_end``), so a word cut in two shows only its read part; None
+    finds the cut as the one gap between tokens that holds letters.
+    """
     if len(offsets) != len(token_scores):
         raise ValueError(f"{len(offsets)} offsets but {len(token_scores)} token scores")
     return [Word(text[start:end], start, end, float(sum(token_scores[k] for k in tokens)))
-            for start, end, tokens in _words(text, offsets)]
+            for start, end, tokens in _words(text, offsets, head_end)]
 
 
 def dropped_span(text: str, offsets: list[tuple[int, int]], cut) -> DroppedSpan | None:
-    """The part of ``text`` between the head and the tail the model read, or None when it read everything."""
+    """The part of ``text`` between the head and the tail the model read, or None when it read everything.
+
+    ``offsets``: as for :func:`merge_word_pieces`; ``cut``: the truncation record
+    ``encode`` returns (``cut.dropped`` tokens skipped, ``cut.head_end`` where the head ends).
+    """
     if not cut.dropped:
         return None
     start, end = _unread_gap(strip_line_breaks(text), offsets, cut.head_end)
@@ -87,7 +101,7 @@ def _unread_gap(clean: str, offsets, head_end: int | None = None) -> tuple[int, 
     return start, end
 
 
-def _words(text: str, offsets) -> list[tuple[int, int, list[int]]]:
+def _words(text: str, offsets, head_end: int | None = None) -> list[tuple[int, int, list[int]]]:
     """``(start, end, token indices)`` of each word that has tokens.
 
     Usually each token lies inside one unit of :func:`_units`. Not always:
@@ -122,7 +136,7 @@ def _words(text: str, offsets) -> list[tuple[int, int, list[int]]]:
         groups[group_of[unit]][2].append(k)
 
     # A word cut in two by head + tail truncation shows only the part that was read.
-    gap_start, gap_end = _unread_gap(clean, offsets)
+    gap_start, gap_end = _unread_gap(clean, offsets, head_end)
     words = []
     for first, last, tokens in groups:
         if not tokens:

@@ -7,6 +7,9 @@ it with the flag's name and exits 2).
 from __future__ import annotations
 
 import argparse
+import dataclasses
+
+from .errors import ArgumentError
 
 
 def number_in(kind: type, low: float, high: float | None = None, *,
@@ -44,3 +47,21 @@ class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         if action.default is None or action.default is False or "default" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
+
+
+def check_values(config, rules: dict) -> None:
+    """Check a config dataclass's fields with the same rules as the flags above: ``rules`` maps a field
+    name to one of these types; a value it refuses is an ``ArgumentError`` naming the flag."""
+    for name, rule in rules.items():
+        value = getattr(config, name)
+        # as a person would type it: 0 rather than 0.0, and every digit of 3e-05
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+        try:
+            rule(text)
+        except argparse.ArgumentTypeError as error:
+            raise ArgumentError(f"--{name.replace('_', '-')}: {error}") from None
+
+
+def dataclass_from(cls, namespace: argparse.Namespace):
+    """An instance of the dataclass ``cls`` from parsed arguments holding its fields (``HfArgumentParser``)."""
+    return cls(**{f.name: getattr(namespace, f.name) for f in dataclasses.fields(cls) if f.init})

@@ -9,11 +9,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .evaluate import classification_metrics, predictions_frame
+from .labels import predicted_class
 from .model_card import write_model_card
 from .report import PREDICTIONS_FILE, environment, markdown_table, write_report
 
 
 def run_baseline(train: pd.DataFrame, test: pd.DataFrame, output_dir: str | Path) -> dict:
+    """Fit TF-IDF + logistic regression on ``train`` (``review``, ``label``), evaluate on ``test``, and write
+    the report, predictions and model card to ``output_dir``, like a training run; returns the report."""
     output_dir = Path(output_dir)
     start = time.perf_counter()
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True)
@@ -28,7 +31,7 @@ def run_baseline(train: pd.DataFrame, test: pd.DataFrame, output_dir: str | Path
     p_positive = classifier.predict_proba(vectorizer.transform(test["review"]))[:, 1]
     evaluation_s = time.perf_counter() - start
 
-    metrics = classification_metrics(test["label"].to_numpy(), (p_positive >= 0.5).astype(int))
+    metrics = classification_metrics(test["label"].to_numpy(), predicted_class(p_positive))
     output_dir.mkdir(parents=True, exist_ok=True)
     predictions_frame(test, p_positive).drop(columns="review").to_csv(output_dir / PREDICTIONS_FILE, index=False)
     report = {

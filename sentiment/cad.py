@@ -9,9 +9,12 @@ appears twice).
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
-from .data import REPORT_REVIEW_IDS, DataError
+from .data import REPORT_REVIEW_IDS
+from .errors import DataError
 from .robustness.contrast_pairs import default_cad_path, load_pairs
 
 TRAIN_FILE = "train_paired.csv.gz"
@@ -21,7 +24,8 @@ def cad_train_path():
     return default_cad_path().with_name(TRAIN_FILE)
 
 
-def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: float = 1.0) -> pd.DataFrame:
+def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: float = 1.0,
+                     held_out_ids: Collection[str] = ()) -> pd.DataFrame:
     """CAD train pairs plus a replay sample of ``replay_pool``, shuffled; columns ``id``, ``review``, ``label``.
 
     Args:
@@ -29,6 +33,8 @@ def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: fl
             official train split minus the validation part, so that validation stays unseen.
         seed: the replay sample and the shuffle.
         replay_ratio: replayed IMDB reviews per CAD text (1.0: as many as the CAD texts).
+        held_out_ids: IMDB ids kept for validation: the pairs whose original is one of them are left
+            out, so no validation review is trained on.
     """
     path = cad_train_path()
     if not path.is_file():
@@ -37,6 +43,7 @@ def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: fl
     if replay_ratio < 0:
         raise DataError(f"the replay ratio must be 0 or more, got {replay_ratio}")
     pairs = load_pairs(path)
+    pairs = pairs[~pairs["imdb_id"].isin(set(held_out_ids))]
     cad = pd.DataFrame({"id": "cad/" + pairs["pair_id"] + "/" + pairs["kind"], "review": pairs["review"],
                         "label": pairs["label"]})
     pool = replay_pool[~replay_pool["id"].isin(set(pairs["imdb_id"]) | set(REPORT_REVIEW_IDS))]

@@ -7,16 +7,19 @@ import sys
 import warnings
 from pathlib import Path
 
-from .arguments import DefaultsHelpFormatter, number_in, positive_float, positive_int, probability
-from .data import (DataError, hold_out, load_reviews, official_split, report_split, sample, strip_line_breaks,
-                   without_report_reviews)
-from .devices import DEVICES, PRECISIONS, DeviceError
-from .download import DownloadError, add_commands as add_data_commands
-from .model import DEFAULT_BASE, check_model_source
+from transformers import HfArgumentParser
+
+from .arguments import DefaultsHelpFormatter, dataclass_from, number_in, positive_int
+from .data import TrainingData, load_reviews, sample, train_and_test, training_data
+from .devices import DEFAULT_PRECISION, DEVICES, PRECISIONS
+from .download import add_commands as add_data_commands
+from .errors import ArgumentError, DataError, run_command
+from .model import check_model_source
 from .output_files import check_output_path, write_csv
-from .text import check_column, check_text, unknown_share, unknown_warning
-from .tokenization import DEFAULT_MAX_LENGTH, encode
+from .text import check_column, check_text, strip_line_breaks, unknown_share, unknown_warning
+from .tokenization import encode
 from .train import TrainConfig
+from .training_run import RunOptions
 
 # The report's three set-ups: (reviews drawn from all 50k, training device).
 FLOWS = {
@@ -34,107 +37,43 @@ class _ParserWithDefaults(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def _training_options() -> argparse.ArgumentParser:
-    shared = argparse.ArgumentParser(add_help=False)
-    defaults = TrainConfig()
-    g = shared.add_argument_group("training")
-    g.add_argument("--model", default=DEFAULT_BASE,
-                   help="base checkpoint: path or Hub id (minilm: the embedded all-MiniLM-L6-v2)")
-    g.add_argument("--output", help="run folder (default: runs/NAME)")
-    g.add_argument("--epochs", type=positive_float, default=defaults.epochs, help="passes over the training data")
-    g.add_argument("--lr", type=positive_float, default=defaults.learning_rate, help="peak learning rate (AdamW)")
-    g.add_argument("--batch-size", type=positive_int, default=defaults.batch_size, help="reviews per step")
-    g.add_argument("--max-length", type=number_in(int, 4, 512), default=DEFAULT_MAX_LENGTH,
-                   help="tokens read per review, head + tail ([CLS] and [SEP] included; BERT reads at most 512)")
-    g.add_argument("--warmup", type=probability, default=defaults.warmup, help="fraction of steps")
-    g.add_argument("--attention-dropout", type=probability, default=defaults.attention_dropout,
-                   help="dropout on attention weights (default 0: keeps the fast fused attention kernel)")
-    g.add_argument("--device", choices=DEVICES, default="auto", help="training device")
-    g.add_argument("--precision", choices=PRECISIONS, default="auto", help="training precision")
-    g.add_argument("--eval-device", choices=DEVICES, default="cpu", help="evaluation device (report: CPU)")
-    g.add_argument("--eval-precision", choices=PRECISIONS, default="auto", help="evaluation precision")
-    g.add_argument("--seed", type=int, default=defaults.seed,
-                   help="data split, shuffling and the new head's weights: same seed, same run")
-    g.add_argument("--val-size", type=positive_float, default=500,
-                   help="held-out part of the training data for choosing the best step: a count or a fraction")
-    g.add_argument("--eval-every", type=positive_int, default=defaults.eval_every, help="steps between validations")
-    g.add_argument("--test-limit", type=positive_int, help="evaluate on a random sample of this many test reviews")
-    g.add_argument("--save-dtype", choices=["fp32", "fp16"], default="fp32",
-                   help="precision of the saved weights (fp16 halves the file; loading computes in fp32)")
-    g.add_argument("--slim-predictions", action="store_true",
-                   help="leave the review text out of predictions.csv.gz")
-    g.add_argument("--resume", action="store_true", help="continue from the run folder's last saved step")
-    g.add_argument("--no-progress", action="store_true", help="no progress bars (for logs)")
-    return shared
+def _training_options() -> HfArgumentParser:
+    """The flags of ``train`` and ``experiment``, generated from ``TrainConfig`` and ``RunOptions``."""
+    return HfArgumentParser([TrainConfig, RunOptions], add_help=False)
 
 
-def _config(args, device: str | None = None) -> TrainConfig:
-    return TrainConfig(model=args.model, max_length=args.max_length, epochs=args.epochs,
-                       learning_rate=args.lr, batch_size=args.batch_size, warmup=args.warmup,
-                       attention_dropout=args.attention_dropout,
-                       device=device or args.device, precision=args.precision, seed=args.seed,
-                       eval_every=args.eval_every, progress=not args.no_progress)
+def _configs(args) -> tuple[TrainConfig, RunOptions]:
+    """The run's settings from its flags, checked, and its base model found: all before any data is read."""
+    config, options = dataclass_from(TrainConfig, args), dataclass_from(RunOptions, args)
+    check_model_source(config.model)
+    return config, options
 
 
-def _validation_size(args) -> int | float:
-    return int(args.val_size) if args.val_size >= 1 else args.val_size
+def _run(config: TrainConfig, options: RunOptions, name: str, data: TrainingData):
+    """Train, evaluate and save under ``--output`` (default ``runs/NAME``)."""
+    from .training_run import run_training
 
-
-def _run(args, name: str, train, test, protocol: str, device: str | None = None, validation=None):
-    """Train, evaluate and save; ``validation`` None: hold out ``--val-size`` of ``train``."""
-    from .pipeline import run
-
-    if validation is None:
-        train, validation = hold_out(train, _validation_size(args), args.seed)
-    test = sample(test, args.test_limit, args.seed)
-    return run(train, validation, test, _config(args, device), args.output or f"runs/{name}",
-               protocol=protocol, eval_device=args.eval_device, eval_precision=args.eval_precision,
-               save_dtype=args.save_dtype, review_text_in_predictions=not args.slim_predictions,
-               resume=args.resume)
+    test = sample(data.test, options.test_limit, config.seed)
+    return run_training(data.train, data.validation, test, config, options, options.output or f"runs/{name}",
+                        protocol=data.protocol)
 
 
 def cmd_train(args):
-    check_model_source(args.model)
-    if args.data == "official":
-        train, test = official_split(args.size, args.seed)
-        protocol = "official IMDB train/test split" + (f", {args.size:,} training reviews drawn" if args.size else "")
-    elif args.data == "report":
-        train, test = report_split(args.size or 50_000, args.seed)
-        protocol = f"report split: {args.size or 50_000:,} of all 50k reviews, stratified 80/20, seed {args.seed}"
-    elif args.data == "cad":
-        from .cad import cad_training_mix
-
-        # The large recipe's own validation part (same split, same seed) stays out of the replay,
-        # so validation accuracy compares with the checkpoint being continued.
-        imdb_train, test = official_split(None, args.seed)
-        pool, validation = hold_out(imdb_train, _validation_size(args), args.seed)
-        train = cad_training_mix(pool, args.seed, args.replay_ratio)
-        protocol = (f"CAD training pairs (Kaushik et al., 2020) + a replay sample of IMDB train "
-                    f"({args.replay_ratio:g} per CAD text; {len(train):,} reviews), official IMDB test split")
-        _run(args, args.name or "cad", train, test, protocol, validation=validation)
-        return
-    else:
-        reviews = load_reviews(args.data)
-        if args.test:
-            train, test = without_report_reviews(reviews), load_reviews(args.test)
-        else:
-            train, test = hold_out(reviews, 0.2, args.seed)
-            train = without_report_reviews(train)
-        train = sample(train, args.size, args.seed)
-        protocol = f"{args.data} ({args.test or 'stratified 80/20 split'})"
-    _run(args, args.name or Path(str(args.data)).stem, train, test, protocol)
+    config, options = _configs(args)
+    data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
+    name = args.name or (args.data if args.data in ("official", "report", "cad") else Path(str(args.data)).stem)
+    _run(config, options, name, data)
 
 
 def cmd_experiment(args):
     from .devices import accelerator_or_cpu
 
-    check_model_source(args.model)
+    config, options = _configs(args)
     size, device = FLOWS[args.flow]
-    if device == "accelerator":
-        device = accelerator_or_cpu()
-    train, test = report_split(size, args.seed)
-    protocol = f"{args.flow}: {size:,} of all 50k reviews, stratified 80/20, seed {args.seed}"
-    _run(args, args.flow, train, test, protocol, device=device)
+    config.device = accelerator_or_cpu() if device == "accelerator" else device
+    data = training_data("report", size, config.seed, options.validation_size)
+    data.protocol = f"{args.flow}: {data.protocol}"
+    _run(config, options, args.flow, data)
 
 
 def _load_predictor(args):
@@ -170,7 +109,7 @@ def cmd_evaluate(args):
 
 def cmd_predict(args):
     if bool(args.text) == bool(args.csv):
-        raise DataError("give either review text or --csv FILE (one of them)")
+        raise ArgumentError("give either review text or --csv FILE (one of them)")
     if args.csv:
         texts = load_reviews(args.csv, require_labels=False)["review"].tolist()
         check_column(texts, Path(args.csv).name)
@@ -194,10 +133,7 @@ def cmd_predict(args):
 def cmd_baseline(args):
     from .baseline import run_baseline
 
-    if args.data == "report":
-        train, test = report_split(args.size or 50_000, args.seed)
-    else:
-        train, test = official_split(args.size, args.seed)
+    train, test, _ = train_and_test(args.data, args.size, args.seed)
     run_baseline(train, test, args.output)
 
 
@@ -214,7 +150,7 @@ def cmd_robustness(args):
     from .robustness.run import robustness_report, taxonomy_reviews
 
     if args.save and not Path(args.checkpoint).is_dir():
-        raise DataError(f"--save writes into the checkpoint folder, and {args.checkpoint} is not a local folder")
+        raise ArgumentError(f"--save writes into the checkpoint folder, and {args.checkpoint} is not a local folder")
     # the taxonomy's data before the model: missing data fails at once
     reviews = None if args.skip_taxonomy else taxonomy_reviews(args.checkpoint, args.limit_taxonomy)
     report = robustness_report(_load_predictor(args), args.checkpoint, reviews, args.batch_size,
@@ -278,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkpoint = argparse.ArgumentParser(add_help=False)
     checkpoint.add_argument("--checkpoint", required=True, help="checkpoint folder or Hub id")
     checkpoint.add_argument("--device", choices=DEVICES, default="cpu", help="where the model runs")
-    checkpoint.add_argument("--precision", choices=PRECISIONS, default="auto",
+    checkpoint.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
                             help="auto: bf16 where the CPU or GPU has it, else fp32")
     checkpoint.add_argument("--batch-size", type=positive_int, default=32, help="reviews per forward pass")
     checkpoint.add_argument("--json", action="store_true", help="print one JSON value")
@@ -321,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("runs", nargs="+", help="run or checkpoint folders with a report.json")
     p.set_defaults(func=cmd_card)
 
-    from .study import CHECKPOINTS_DIR, STUDY_REVIEWS
+    from .paths import CHECKPOINTS_DIR
+    from .study import STUDY_REVIEWS
 
     p = sub.add_parser("study", help="rebuild the error study's review file that ships with the app "
                                      "(run after retraining a shipped checkpoint)")
@@ -342,11 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", message=".*TRANSFORMERS_CACHE.*")
     try:
-        args.func(args)
-    except (DataError, DeviceError, DownloadError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return run_command(lambda: args.func(args))
     except KeyboardInterrupt:
         print("interrupted; a training run continues from its last saved step with --resume", file=sys.stderr)
         return 130
-    return 0

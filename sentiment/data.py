@@ -8,42 +8,25 @@ the row and what was expected.
 from __future__ import annotations
 
 import os
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
 # Where the shared split lives (``$IMDB_DATA_DIR``, the per-user cache, ``shared/``) and how to get it.
-from .download import DOWNLOAD_COMMAND, default_data_dir, missing_data_message  # noqa: F401 (re-exported)
+from .download import default_data_dir, missing_data_message
 
-LABELS = ("negative", "positive")  # index = label id
-LABEL_IDS = {name: i for i, name in enumerate(LABELS)}
+# DataError is re-exported: every reader raises it, and callers catch it from here.
+from .errors import ArgumentError, DataError, DataMissingError  # noqa: F401
+from .labels import LABEL_IDS
+from .text import strip_line_breaks
 
 # The report's four misread reviews: never trained on, so what the app shows on
 # them is what a model does with text it has not seen.
 REPORT_REVIEW_IDS = ("train/pos/12398_8", "test/neg/8977_4", "train/neg/3907_3", "test/pos/1235_8")
 
 SHARED_SPLITS = ("train", "test")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-
-class DataError(ValueError):
-    """Input data that cannot be used, with a message meant for the user."""
-
-
-class DataMissingError(DataError):
-    """The IMDB dataset is not installed; the message names the command that gets it."""
-
-
-def strip_line_breaks(text: str) -> str:
-    """Replace HTML line breaks by spaces of the same length.
-
-    Same-length replacement keeps character offsets valid, so explanations can
-    point back into the text the user pasted; the tokenizer ignores the extra
-    whitespace, so the model sees the same tokens as with a single space.
-    """
-    return _BR.sub(lambda m: " " * len(m.group()), text)
 
 
 def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.DataFrame:
@@ -148,11 +131,12 @@ def _read_acl_folder(path: Path, require_labels: bool) -> pd.DataFrame:
 
 
 def without_report_reviews(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the report's four reviews, which no training part may hold."""
     return frame[~frame["id"].isin(REPORT_REVIEW_IDS)].reset_index(drop=True)
 
 
 def sample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
-    """A reproducible random subset of ``n`` rows (all rows when ``n`` is None)."""
+    """A reproducible random subset of ``n`` rows of ``frame`` (all rows when ``n`` is None), drawn with ``seed``."""
     if n is None or n >= len(frame):
         return frame.reset_index(drop=True)
     if n <= 0:
@@ -161,7 +145,10 @@ def sample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 
 
 def hold_out(frame: pd.DataFrame, size: float | int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified split into (rest, held-out part of ``size`` rows or fraction)."""
+    """``frame`` split into (rest, held-out part), stratified by label.
+
+    ``size``: rows held out (>= 1) or a fraction of ``frame`` (< 1); ``seed``: the draw.
+    """
     held_rows = size if size >= 1 else round(size * len(frame))
     if not 2 <= held_rows <= len(frame) - 2:
         raise DataError(f"cannot hold out {held_rows:,} of {len(frame):,} reviews: keep at least two on each "
@@ -180,7 +167,8 @@ def official_split(train_limit: int | None = None, seed: int = 42) -> tuple[pd.D
 
 
 def report_split(n: int, seed: int = 42, test_fraction: float = 0.2) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The report's protocol: ``n`` reviews drawn from all 50,000, split 80/20 stratified.
+    """The report's protocol: ``n`` reviews drawn from all 50,000, split 80/20 stratified
+    (``test_fraction`` of them to test), drawn with ``seed``.
 
     The report's four reviews may land in the test part but are dropped from the
     training part.
@@ -188,3 +176,71 @@ def report_split(n: int, seed: int = 42, test_fraction: float = 0.2) -> tuple[pd
     pool = sample(load_reviews("all"), n, seed)
     train, test = hold_out(pool, test_fraction, seed)
     return without_report_reviews(train), test
+
+
+@dataclass
+class TrainingData:
+    """The reviews a training run learns from, chooses its best step on, and is tested on."""
+
+    train: pd.DataFrame
+    validation: pd.DataFrame
+    test: pd.DataFrame
+    protocol: str  # one line for the report: where the three parts came from
+
+
+def training_data(data: str, size: int | None, seed: int, validation_size: float | int,
+                  test: str | None = None, replay_ratio: float = 1.0) -> TrainingData:
+    """The split a training run uses, decided here for every command (``train``, ``experiment``).
+
+    Args:
+        data: ``official`` (the dataset's 25k/25k split), ``report`` (``size`` of
+            all 50k, stratified 80/20, the report's protocol), ``cad`` (the CAD
+            training pairs plus a replay sample of IMDB train, ``sentiment.cad``),
+            or a CSV / aclImdb folder (20% held out as test unless ``test`` names a file).
+        size: official / a file: training reviews drawn; report: reviews drawn in all.
+        seed: every random draw (split, sample, validation part).
+        validation_size: held out of the training part for choosing the best step:
+            a count, or a fraction below 1.
+        test: with a file as ``data``: the test file.
+        replay_ratio: with ``cad``: IMDB train reviews replayed per CAD text.
+
+    The report's four reviews never reach a training part.
+    """
+    if data == "cad":
+        from .cad import cad_training_mix
+
+        if test is not None:
+            raise ArgumentError("--test goes with --data FILE; --data cad brings its own test split")
+        # The large recipe's own validation part (same split, same seed) stays out of the replay and
+        # out of the CAD pairs (some of its reviews are CAD originals), so validation accuracy
+        # compares with the checkpoint being continued, on reviews neither run trained on.
+        imdb_train, test_part = official_split(None, seed)
+        pool, validation = hold_out(imdb_train, validation_size, seed)
+        train = cad_training_mix(pool, seed, replay_ratio, held_out_ids=set(validation["id"]))
+        protocol = (f"CAD training pairs (Kaushik et al., 2020) + a replay sample of IMDB train "
+                    f"({replay_ratio:g} per CAD text; {len(train):,} reviews), official IMDB test split")
+        return TrainingData(train, validation, test_part, protocol)
+    train, test_part, protocol = train_and_test(data, size, seed, test)
+    train, validation = hold_out(train, validation_size, seed)
+    return TrainingData(train, validation, test_part, protocol)
+
+
+def train_and_test(data: str, size: int | None, seed: int, test: str | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(train, test, protocol) for ``official``, ``report`` or a file; ``size``, ``seed`` and ``test`` as
+    for :func:`training_data`. The TF-IDF baseline trains on all of train (it has no steps to choose)."""
+    if test is not None and data in ("official", "report", "cad"):
+        raise ArgumentError(f"--test goes with --data FILE; --data {data} brings its own test split")
+    if data == "official":
+        train, test_part = official_split(size, seed)
+        return train, test_part, "official IMDB train/test split" + (f", {size:,} training reviews drawn" if size else "")
+    if data == "report":
+        train, test_part = report_split(size or 50_000, seed)
+        return train, test_part, f"report split: {size or 50_000:,} of all 50k reviews, stratified 80/20, seed {seed}"
+    reviews = load_reviews(data)
+    if test:
+        train, test_part = without_report_reviews(reviews), load_reviews(test)
+    else:
+        train, test_part = hold_out(reviews, 0.2, seed)
+        train = without_report_reviews(train)
+    return sample(train, size, seed), test_part, f"{data} ({test or 'stratified 80/20 split'})"

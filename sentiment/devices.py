@@ -5,15 +5,25 @@ import contextlib
 import platform
 import warnings
 from pathlib import Path
+from typing import Literal, get_args
 
 import torch
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
-PRECISIONS = ("auto", "bf16", "fp16", "fp32")
+from .errors import ArgumentError
+
+# What a person may ask for; "auto" is resolved once, where a command or the app starts
+# (resolve_device, resolve_precision), and only resolved values travel further in.
+Device = Literal["auto", "cpu", "cuda", "mps"]
+Precision = Literal["auto", "bf16", "fp16", "fp32"]
+DEVICES = get_args(Device)
+PRECISIONS = get_args(Precision)
+RESOLVED_PRECISIONS = ("bf16", "fp16", "fp32")
+# What every entry point asks for unless told otherwise: bf16 where the hardware computes it natively.
+DEFAULT_PRECISION: Precision = "auto"
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
-class DeviceError(RuntimeError):
+class DeviceError(ArgumentError):
     """A requested device or precision that this machine cannot provide."""
 
 
@@ -52,8 +62,12 @@ def cpu_has_bf16() -> bool:
     return False
 
 
-def resolve_precision(device: str, name: str = "auto") -> str:
-    """``auto``: bf16 on CUDA GPUs and CPUs that support it, fp16 on MPS and older GPUs, else fp32."""
+def resolve_precision(device: str, name: str = DEFAULT_PRECISION) -> str:
+    """The precision a stage runs in on ``device`` (a resolved device), for the requested ``name``.
+
+    ``auto``: bf16 on CUDA GPUs and CPUs that support it, fp16 on MPS and older
+    GPUs, else fp32. A resolved name comes back unchanged (if the device has it).
+    """
     if name not in PRECISIONS:
         raise DeviceError(f"unknown precision {name!r}; choose one of {', '.join(PRECISIONS)}")
     if name != "auto":
@@ -67,8 +81,15 @@ def resolve_precision(device: str, name: str = "auto") -> str:
     return "bf16" if cpu_has_bf16() else "fp32"
 
 
+def require_resolved(precision: str) -> str:
+    """``precision`` if it is a resolved one (bf16, fp16, fp32); "auto" here is a bug in the caller."""
+    if precision not in RESOLVED_PRECISIONS:
+        raise TypeError(f"precision {precision!r} is not resolved: pass it through resolve_precision first")
+    return precision
+
+
 def autocast(device: str, precision: str):
-    """The autocast context for a stage, or a no-op for fp32."""
-    if precision == "fp32":
+    """The autocast context for a stage in a resolved ``precision``, or a no-op for fp32."""
+    if require_resolved(precision) == "fp32":
         return contextlib.nullcontext()
     return torch.autocast(device_type=device, dtype=DTYPES[precision])

@@ -28,6 +28,10 @@ import urllib.request
 import zlib
 from pathlib import Path
 
+from .arguments import DefaultsHelpFormatter
+from .errors import UserError, run_command
+from .paths import REPO_ROOT as REPO
+
 ARCHIVE_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 HOME_PAGE = "https://ai.stanford.edu/~amaas/data/sentiment/"
 ARCHIVE_NAME = "aclImdb_v1.tar.gz"
@@ -43,13 +47,12 @@ COLUMNS = ("review", "sentiment", "rating", "id")
 LABEL_FOLDERS = {"neg": "negative", "pos": "positive"}  # in the order rows are written
 MAX_REVIEW_BYTES = 1 << 20  # the longest IMDB review is ~14 KB; anything far larger is not a review
 
-REPO = Path(__file__).resolve().parent.parent
 _MEMBER = re.compile(r"(?:\./)?(?:aclImdb/)?(train|test)/(pos|neg)/(\d+)_(\d+)\.txt")
 _FILE = re.compile(r"(\d+)_(\d+)\.txt")
 _CHUNK = 1 << 20
 
 
-class DownloadError(Exception):
+class DownloadError(UserError):
     """Getting or converting the dataset failed; the message (one line) says what to do."""
 
 
@@ -350,7 +353,7 @@ def add_commands(subparsers) -> argparse.ArgumentParser:
                                  description="Get the IMDB data the other commands read.")
     sub = data.add_subparsers(dest="data_command", required=True)
     p = sub.add_parser(
-        "download", help=f"download the Large Movie Review Dataset ({ARCHIVE_SIZE / 1e6:.0f} MB) and convert it",
+        "download", formatter_class=DefaultsHelpFormatter, help=f"download the Large Movie Review Dataset ({ARCHIVE_SIZE / 1e6:.0f} MB) and convert it",
         description=f"Download {ARCHIVE_URL} (Maas et al., 2011; {ARCHIVE_SIZE / 1e6:.0f} MB), check its "
                     f"SHA-256 and write train.csv.gz and test.csv.gz (about 13 MB each) to the data folder. "
                     f"An interrupted download resumes when run again.")
@@ -400,11 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     try:
-        args.func(args)
-    except DownloadError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return run_command(lambda: args.func(args))
     except KeyboardInterrupt:
         print(f"interrupted; run `{DOWNLOAD_COMMAND}` again to resume", file=sys.stderr)
         return 130
-    return 0

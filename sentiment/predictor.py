@@ -5,40 +5,35 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import LABELS, DataError, strip_line_breaks
-from .devices import resolve_device, resolve_precision
+from .errors import DataError
+from .text import strip_line_breaks
+from .devices import DEFAULT_PRECISION, resolve_device, resolve_precision
 from .evaluate import predict_proba
-from .model import checkpoint_max_length, load_classifier, load_tokenizer
+from .labels import predicted_label
+from .model import checkpoint_max_length, load_checkpoint
 from .tokenization import DEFAULT_MAX_LENGTH
 
 
-def load_checkpoint(checkpoint: str | Path):
-    """(model, tokenizer) from a local folder or a Hub id, with a clear error for neither."""
-    path = Path(checkpoint)
-    if path.exists() and not (path / "config.json").is_file():
-        raise DataError(f"{path}: not a checkpoint (no config.json); expected a folder written by "
-                        f"`python -m sentiment train` or `save_pretrained`")
-    try:
-        return load_classifier(str(checkpoint)), load_tokenizer(str(checkpoint))
-    except OSError as error:
-        reason = str(error).strip().splitlines()[0]
-        raise DataError(f"{checkpoint}: no such checkpoint folder, and no model by that name could be "
-                        f"loaded from the Hugging Face Hub ({reason})") from None
-
-
 class Predictor:
-    def __init__(self, model, tokenizer, max_length: int, device: str = "cpu", precision: str = "auto"):
+    """A classifier ready to run: ``device`` and ``precision`` are requested once ("auto" allowed) and
+    kept resolved in ``self.device`` and ``self.precision``."""
+
+    def __init__(self, model, tokenizer, max_length: int, device: str = "cpu", precision: str = DEFAULT_PRECISION):
         self.model, self.tokenizer, self.max_length = model, tokenizer, max_length
         self.device = resolve_device(device)
         self.precision = resolve_precision(self.device, precision)
         self.model.eval().to(self.device)
 
     @classmethod
-    def from_pretrained(cls, checkpoint: str | Path, device: str = "cpu", precision: str = "auto"):
+    def from_pretrained(cls, checkpoint: str | Path, device: str = "cpu", precision: str = DEFAULT_PRECISION):
+        """``checkpoint``: a folder written by training or a Hub id; ``device`` and ``precision`` as requested
+        ("auto" allowed), resolved here once."""
         model, tokenizer = load_checkpoint(checkpoint)
         return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), device, precision)
 
     def p_positive(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """P(positive) per text, in input order; ``batch_size`` reviews per forward pass, ``progress`` a bar
+        on stderr. An empty text is a DataError naming its position."""
         texts = [strip_line_breaks(t) for t in texts]
         for i, text in enumerate(texts):
             if not text.strip():
@@ -51,5 +46,5 @@ class Predictor:
 
         ``progress``: a progress bar on stderr (for CSVs of many reviews).
         """
-        return [{"label": LABELS[int(p >= 0.5)], "p_positive": float(p)}
+        return [{"label": predicted_label(p), "p_positive": float(p)}
                 for p in self.p_positive(texts, batch_size, progress)]

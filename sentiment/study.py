@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import LABELS, REPORT_REVIEW_IDS, DataError, load_reviews
+from .data import REPORT_REVIEW_IDS, load_reviews
+from .errors import DataError
+from .labels import LABELS
+from .paths import CHECKPOINTS_DIR, STUDY_DIR
 from .report import PREDICTIONS_FILE
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
-STUDY_DIR = REPO_ROOT / "study"
 STUDY_REVIEWS = STUDY_DIR / "reviews.csv.gz"
 # The app's example reviews (name, dataset id or text, the checkpoint that misreads it, a note).
 EXAMPLES_FILE = STUDY_DIR / "examples.json"

@@ -8,9 +8,13 @@ and in copied web pages, so they count as text, not as binary.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from .data import DataError
+from .errors import DataError
+
+# IMDB reviews mark line breaks with HTML: <br />, <br/>, <BR>.
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 MAX_REVIEW_CHARS = 100_000  # ~15 times the longest IMDB review; a 1 MB paste is refused, not tokenised
 # Above this share of [UNK] word pieces the model reads almost nothing it knows (emoji, other scripts,
@@ -64,3 +68,13 @@ def check_column(reviews, where: str) -> None:
     """
     for row, text in enumerate(reviews, start=1):
         check_text(text, f"{where}, row {row}")
+
+
+def strip_line_breaks(text: str) -> str:
+    """Replace HTML line breaks by spaces of the same length.
+
+    Same-length replacement keeps character offsets valid, so explanations can
+    point back into the text the user pasted; the tokenizer ignores the extra
+    whitespace, so the model sees the same tokens as with a single space.
+    """
+    return LINE_BREAK.sub(lambda m: " " * len(m.group()), text)

@@ -41,7 +41,8 @@ def head_tail_cut(n_tokens: int, max_length: int) -> Cut:
 
 def encode(tokenizer, texts: list[str], max_length: int = DEFAULT_MAX_LENGTH,
            return_offsets: bool = False) -> list[dict]:
-    """Tokenise ``texts`` and keep the head and tail of each.
+    """Tokenise ``texts`` with ``tokenizer`` and keep the head and tail of each, ``max_length`` tokens in
+    all ([CLS] and [SEP] included).
 
     Returns one dict per text with ``input_ids`` (with [CLS]/[SEP]) and ``cut``;
     with ``return_offsets`` also ``offsets``: the character span of every kept

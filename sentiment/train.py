@@ -6,13 +6,10 @@ padded per batch, evaluation on a held-out part, the best checkpoint kept, and
 the same code trains data-parallel: the ``Trainer`` reads the launcher's
 environment.
 """
-from __future__ import annotations
-
 import json
-
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,30 +18,49 @@ from transformers import DataCollatorWithPadding, Trainer, TrainingArguments, se
 from transformers.trainer import TRAINER_STATE_NAME
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .devices import resolve_device, resolve_precision
+from .arguments import check_values, number_in, positive_float, positive_int, probability
+from .devices import DEFAULT_PRECISION, Device, Precision, resolve_device, resolve_precision
 from .model import DEFAULT_BASE, load_classifier, load_tokenizer
 from .tokenization import DEFAULT_MAX_LENGTH, encode
 
 
 @dataclass
 class TrainConfig:
-    model: str = DEFAULT_BASE
-    max_length: int = DEFAULT_MAX_LENGTH
-    epochs: float = 1.0
-    learning_rate: float = 5e-5
-    batch_size: int = 16
-    warmup: float = 0.06  # fraction of all steps
-    weight_decay: float = 0.01
+    """How to fine-tune: the ``training`` flags of ``python -m sentiment train`` are generated from these
+    fields (``HfArgumentParser``), their help from ``help``; values are checked when the config is made."""
+
+    _argument_group_name = "training"  # not a field: HfArgumentParser's group title
+
+    model: str = field(default=DEFAULT_BASE, metadata={
+        "help": "base checkpoint: path or Hub id (minilm: the embedded all-MiniLM-L6-v2)"})
+    max_length: int = field(default=DEFAULT_MAX_LENGTH, metadata={
+        "help": "tokens read per review, head + tail ([CLS] and [SEP] included; BERT reads at most 512)"})
+    epochs: float = field(default=1.0, metadata={"help": "passes over the training data"})
+    learning_rate: float = field(default=5e-5, metadata={"help": "peak learning rate (AdamW)", "aliases": ["--lr"]})
+    batch_size: int = field(default=16, metadata={"help": "reviews per optimizer step"})
+    warmup: float = field(default=0.06, metadata={"help": "share of all steps spent warming the learning rate up"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
     # PyTorch's fused CPU attention kernel has no dropout: any attention dropout sends
     # training down the unfused path at about half the speed (benchmarks/pipeline_speed.py).
     # Hidden-layer dropout (0.1) stays and regularises as before.
-    attention_dropout: float = 0.0
-    max_grad_norm: float = 1.0
-    device: str = "auto"
-    precision: str = "auto"
-    seed: int = 42
-    eval_every: int = 400  # optimizer steps between validation runs (and saved checkpoints)
-    progress: bool = True
+    attention_dropout: float = field(default=0.0, metadata={
+        "help": "dropout on attention weights (0 keeps the fast fused attention kernel)"})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
+    device: Device = field(default="auto", metadata={"help": "training device (auto: CUDA, then MPS, then CPU)"})
+    precision: Precision = field(default=DEFAULT_PRECISION, metadata={
+        "help": "training precision (auto: bf16 where the hardware has it, fp16 on older GPUs and MPS, else fp32)"})
+    seed: int = field(default=42, metadata={
+        "help": "data split, shuffling and the new head's weights: same seed, same run"})
+    eval_every: int = field(default=400, metadata={
+        "help": "optimizer steps between validations (and saved steps for --resume)"})
+    progress: bool = field(default=True, metadata={"help": "progress bars (--no-progress for logs)"})
+
+    def __post_init__(self):
+        check_values(self, {
+            "max_length": number_in(int, 4, 512), "epochs": positive_float, "learning_rate": positive_float,
+            "batch_size": positive_int, "warmup": probability, "weight_decay": number_in(float, 0.0),
+            "attention_dropout": probability, "max_grad_norm": positive_float, "eval_every": positive_int,
+        })
 
 
 @dataclass

@@ -11,7 +11,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from transformers import BertConfig, BertForSequenceClassification  # noqa: E402
 
-from sentiment.data import LABELS, load_reviews  # noqa: E402
+from sentiment.data import load_reviews  # noqa: E402
+from sentiment.labels import LABELS  # noqa: E402
 from sentiment.download import DATA_FILES, DOWNLOAD_COMMAND, default_data_dir  # noqa: E402
 from sentiment.model import load_tokenizer, save_checkpoint  # noqa: E402
 
@@ -40,6 +41,20 @@ def tiny_model_dir(tmp_path_factory, tokenizer):
     directory = tmp_path_factory.mktemp("tiny-bert")
     save_checkpoint(BertForSequenceClassification(tiny_config()), tokenizer, directory, max_length=64)
     return directory
+
+
+@pytest.fixture(scope="module")
+def explainer(tokenizer, tmp_path_factory):
+    """An ``Explainer`` on a tiny BERT whose weights (init 0.2, not 0.02) are large enough that margins
+    differ from review to review and from a review to its baseline; fp32, so results do not depend on the
+    CPU. One per test module: its per-length baseline calibration is then the same whatever runs first."""
+    from explain import Explainer
+
+    torch.manual_seed(0)
+    directory = tmp_path_factory.mktemp("tiny-explain")
+    save_checkpoint(BertForSequenceClassification(tiny_config(initializer_range=0.2)), tokenizer, directory,
+                    max_length=64)
+    return Explainer.from_pretrained(directory, precision="fp32")
 
 
 # --- the IMDB data: tests that need it skip on a fresh clone, and fail where its folder exists ---

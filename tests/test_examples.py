@@ -4,7 +4,8 @@ import json
 import pytest
 
 from sentiment.predictor import Predictor
-from sentiment.study import CHECKPOINTS_DIR, EXAMPLES_FILE, load_study_reviews
+from sentiment.paths import CHECKPOINTS_DIR
+from sentiment.study import EXAMPLES_FILE, load_study_reviews
 
 EXAMPLES = json.loads(EXAMPLES_FILE.read_text())
 

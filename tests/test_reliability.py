@@ -123,12 +123,12 @@ def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
 @pytest.mark.parametrize("args, message", [
     (["predict", "--batch-size", "-1", "--json", "good"], "argument --batch-size: -1 must be at least 1"),
     (["predict", "--batch-size", "0", "good"], "argument --batch-size: 0 must be at least 1"),
-    (["train", "--epochs", "0"], "argument --epochs: 0 must be above 0"),
-    (["train", "--epochs", "-1"], "argument --epochs: -1 must be above 0"),
+    (["train", "--epochs", "0"], "error: --epochs: 0 must be above 0"),
+    (["train", "--epochs", "-1"], "error: --epochs: -1 must be above 0"),
     (["train", "--size", "0"], "argument --size: 0 must be at least 1"),
     (["train", "--size", "-5"], "argument --size: -5 must be at least 1"),
-    (["train", "--batch-size", "0"], "argument --batch-size: 0 must be at least 1"),
-    (["train", "--max-length", "1"], "argument --max-length: 1 is outside [4, 512]"),
+    (["train", "--batch-size", "0"], "error: --batch-size: 0 must be at least 1"),
+    (["train", "--max-length", "1"], "error: --max-length: 1 is outside [4, 512]"),
     (["train", "--model", "/nonexistent", "--size", "100"], "--model /nonexistent: no model folder there"),
 ])
 def test_sentiment_flags_out_of_range_are_refused_before_any_work(args, message, tmp_path):

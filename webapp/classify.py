@@ -8,10 +8,16 @@ from pathlib import Path
 
 import gradio as gr
 
-from sentiment.data import DataError, load_reviews, strip_line_breaks
+from sentiment.data import load_reviews
+from sentiment.errors import DataError
+from sentiment.text import strip_line_breaks
+from sentiment.labels import predicted_label
 from sentiment.output_files import write_csv
-from sentiment.text import check_column, check_text, unknown_share, unknown_warning
+from sentiment.text import check_column, unknown_share, unknown_warning
 from sentiment.tokenization import encode
+
+from .checkpoints import predictor as loaded_predictor
+from .explanations import check_review
 
 MAX_CSV_ROWS = 2_000        # ~1 minute of CPU on a free Space
 MAX_UPLOAD_BYTES = 10_000_000  # 2,000 rows of IMDB-length reviews take ~3 MB; Gradio refuses larger uploads
@@ -20,17 +26,11 @@ EXPORT_MAX_AGE_S = 3_600    # a download link stays valid this long; older files
 _EXPORTS = tempfile.TemporaryDirectory(prefix="predictions-")
 
 
-def check_review(text) -> str:
-    """The pasted text, or a DataError with a message for the person who pasted it."""
-    if not isinstance(text, str) or not text.strip():
-        raise DataError("Paste a review first: the text box is empty.")
-    return check_text(text, "The review")
-
-
 def review_length(tokenizer, text: str, max_length: int) -> dict:
-    """Words, tokens, and how many tokens the classifier skips (head + tail truncation)."""
+    """Words, tokens, and how many tokens the classifier skips when it reads ``max_length`` tokens (head +
+    tail truncation, ``sentiment.tokenization``) of ``text`` with ``tokenizer``."""
     (item,) = encode(tokenizer, [strip_line_breaks(text)], max_length)
-    return {"words": len(text.split()), "tokens": item["cut"].n, "tokens_read": len(item["input_ids"]) - 2,
+    return {"words": len(strip_line_breaks(text).split()), "tokens": item["cut"].n, "tokens_read": len(item["input_ids"]) - 2,
             "tokens_skipped": item["cut"].dropped, "unknown_share": unknown_share(tokenizer, item["input_ids"])}
 
 
@@ -53,15 +53,16 @@ def classify(predictor, text: str) -> tuple[dict[str, float], dict]:
 
 
 def classify_csv(predictor, path: str | Path, progress: bool = False) -> tuple[Path, int]:
-    """Predictions for an uploaded CSV with a ``review`` column, written to a new CSV file
-    (formula cells escaped); ``progress``: a tqdm bar, which ``gr.Progress(track_tqdm=True)`` shows."""
+    """Predictions by ``predictor`` (a ``sentiment.predictor.Predictor``) for the CSV at ``path`` (a
+    ``review`` column), written to a new CSV file (formula cells escaped); returns (file, rows).
+    ``progress``: a tqdm bar, which ``gr.Progress(track_tqdm=True)`` shows."""
     reviews = load_reviews(path, require_labels=False)
     if len(reviews) > MAX_CSV_ROWS:
         raise DataError(f"{Path(path).name}: {len(reviews):,} rows; up to {MAX_CSV_ROWS:,} rows "
                         f"are classified here (use `python -m sentiment predict --csv` for more).")
     check_column(reviews["review"], Path(path).name)
     p = predictor.p_positive(reviews["review"].tolist(), progress=progress)
-    out = reviews.assign(predicted=["positive" if x >= 0.5 else "negative" for x in p], p_positive=p.round(6))
+    out = reviews.assign(predicted=predicted_label(p), p_positive=p.round(6))
     if "label" in out:
         out = out.drop(columns="label")
     return write_csv(out, _export_path(Path(path).stem)), len(out)
@@ -82,16 +83,14 @@ def _export_path(stem: str) -> Path:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def classify_for_app(checkpoint: str, text: str) -> tuple[dict[str, float], str]:
-    from .models import predictor
-
-    probabilities, length = classify(predictor(checkpoint), text)
+    probabilities, length = classify(loaded_predictor(checkpoint), text)
     return probabilities, length_note(length)
 
 
 def classify_csv_for_app(checkpoint: str, upload, progress=gr.Progress(track_tqdm=True)) -> tuple[str, str]:
-    from .models import predictor
-
+    """``checkpoint``: a name from the picker; ``upload``: Gradio's file (or its path); ``progress``: Gradio's
+    tracker, which shows the tqdm bar of :func:`classify_csv`."""
     if upload is None:
         raise DataError("Upload a CSV file with a 'review' column first.")
-    path, rows = classify_csv(predictor(checkpoint), getattr(upload, "name", upload), progress=True)
+    path, rows = classify_csv(loaded_predictor(checkpoint), getattr(upload, "name", upload), progress=True)
     return str(path), f"{rows:,} reviews classified."

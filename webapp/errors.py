@@ -7,8 +7,7 @@ import re
 
 import gradio as gr
 
-from sentiment.data import DataError
-from sentiment.devices import DeviceError
+from sentiment.errors import UserError
 
 
 # The folders of an absolute path ("/srv/app/study/x.csv" -> "x.csv"): where files live on the
@@ -32,6 +31,6 @@ def user_errors(handler):
     def wrapped(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
-        except (DataError, DeviceError, ValueError) as error:
+        except (UserError, ValueError) as error:
             raise gr.Error(for_the_page(str(error)), print_exception=False) from None
     return wrapped

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from sentiment.data import REPORT_REVIEW_IDS, DataError, load_reviews
+from sentiment.data import REPORT_REVIEW_IDS, load_reviews
+from sentiment.errors import DataError
 from sentiment.study import EXAMPLES_FILE, STUDY_REVIEWS, load_study_reviews
 
 

@@ -2,56 +2,24 @@
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 
 import gradio as gr
 import pandas as pd
 
-from explain import Explainer
 from explain.render import highlighted_html, top_words_table
+from sentiment.labels import predicted_label
 
-from .classify import check_review
-
-AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined until completeness holds
-
-
-def explainer(name: str) -> Explainer:
-    """One copy per checkpoint (by name), shared by every session.
-
-    Not the classifier's copy: Captum hooks the embedding layer while it explains,
-    which would corrupt predictions running at the same time on the same model.
-    """
-    from .models import locate
-
-    locate(name)  # anything but a known name is refused before it reaches the cache
-    return _loaded_explainer(name)
-
-
-@lru_cache(maxsize=4)
-def _loaded_explainer(name: str) -> Explainer:
-    from .models import locate
-
-    return Explainer.from_pretrained(locate(name))
-
-
-def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
-    """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker)."""
-    steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
-    return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
-
-
-def highlight(checkpoint: str, text: str) -> dict:
-    """Label, P(positive) and the coloured text (``explain.render.highlighted_html``) of one review."""
-    e = explain_text(checkpoint, text)
-    return {"label": e.label, "p_positive": e.p_positive, "html": highlighted_html(e)}
+from .checkpoints import explainer
+from .explanations import AUTO_STEPS, explain_text  # noqa: F401 (AUTO_STEPS: the slider's value)
 
 
 def baseline_in_words(p_positive: float) -> str:
     """What the model says about the review with its words taken out, the point the scores are measured from."""
-    lean = ("no opinion either way" if 0.45 <= p_positive <= 0.55 else
-            f"it leans {'positive' if p_positive > 0.5 else 'negative'}")
+    shown = round(p_positive, 2)  # judged on the figure the reader sees: 0.4499 reads 0.45, no opinion
+    neutral = 0.45 <= shown <= 0.55
+    lean = "no opinion either way" if neutral else f"it leans {predicted_label(p_positive)}"
     return (f"with its words taken out, the model reads the review as P(positive) = {p_positive:.2f}: {lean}. "
-            + ("The scores say how the words moved it from there to its verdict." if 0.45 <= p_positive <= 0.55 else
+            + ("The scores say how the words moved it from there to its verdict." if neutral else
                "The scores are pushes relative to that lean, not to a neutral reading."))
 
 
@@ -81,7 +49,8 @@ def trust_note(explanation, agreement: float | None = None, seconds: float | Non
         strength = "strong" if agreement >= 0.6 else "moderate" if agreement >= 0.3 else "weak"
         lines.append(f"- Agreement with word occlusion (Spearman rank correlation): {agreement:.2f}, {strength}.")
     took = explanation.seconds if seconds is None else seconds
-    lines.append(f"- Computed in {took:.1f} s" + (", the occlusion check included." if agreement is not None else "."))
+    lines.append(f"- Computed in {took:.1f} s, in {explanation.precision} arithmetic"
+                 + (", the occlusion check included." if agreement is not None else "."))
     if explanation.dropped is not None:
         lines.append(f"- Not read: {explanation.dropped.message}; the classifier keeps the head and tail of "
                      f"long reviews, and the marker in the text shows where the gap is.")
@@ -90,14 +59,20 @@ def trust_note(explanation, agreement: float | None = None, seconds: float | Non
 
 def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
     """The ``k`` words with the largest push, signed toward positive like the colours."""
-    rows = pd.DataFrame(top_words_table(explanation, k), columns=["word", "toward", "push toward positive"])
-    return rows.round({"push toward positive": 3})
+    # three places, as the coloured view's hover shows them
+    return pd.DataFrame(top_words_table(explanation, k, digits=3), columns=["word", "toward", "push toward positive"])
 
 
 # ---- Gradio handler --------------------------------------------------------------------------
 
 def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False,
                     progress=gr.Progress()):
+    """The Explain tab's four outputs: verdict, coloured text, strongest words, trust note.
+
+    ``checkpoint``: a name from the picker; ``method``: one of ``explain.METHODS``;
+    ``n_steps``: integration steps, ``AUTO_STEPS`` (0) for adaptive; ``check_occlusion``:
+    also explain by word occlusion and report the rank agreement; ``progress``: Gradio's tracker.
+    """
     started = time.perf_counter()
     progress(0.0, desc="Explaining" + (" (1 of 2)" if check_occlusion and method == "ig" else ""))
     explanation = explain_text(checkpoint, text, method, n_steps)

@@ -1,137 +1,47 @@
-"""The error study: which test reviews each checkpoint gets wrong, and how the two compare."""
+"""The Mistakes tab: the error study's tables and the two checkpoints' explanations of one review.
+
+The analysis (which reviews each checkpoint gets wrong, how two compare) is
+``sentiment.mistakes``; this module reads the shipped files and shapes what the
+tab shows.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 
-from sentiment.data import DataError
+from sentiment.errors import DataError
+from sentiment.labels import LABELS, predicted_label
+from sentiment.mistakes import (COMPARISONS, REPORT_NOTES, cad_counts, compare, counts, mistakes, read_predictions,
+                                truth_with_texts, with_cad)
+from sentiment.paths import CAD_CHECKPOINT as CAD
+from sentiment.paths import LARGE_CHECKPOINT as LARGE
+from sentiment.paths import SMALL_CHECKPOINT as SMALL
+from sentiment.paths import shipped_checkpoint
 from sentiment.report import PREDICTIONS_FILE
-from sentiment.study import CHECKPOINTS_DIR
 
-# Why each of the report's four misread reviews is hard (after the report's own reading).
-REPORT_NOTES = {
-    "train/pos/12398_8": "Negative words aimed at humanity as the film portrays it, not at the film: "
-                         "'always missing', 'lack of logic', 'illogical'. The verdict is praise.",
-    "test/neg/8977_4": "A contrast whose conclusion is negative: praise for the visuals ('stunning', "
-                       "'technical marvel'), then a pan of narration and script; 'cannot be taken "
-                       "seriously' decides it.",
-    "train/neg/3907_3": "Irony: the reviewer is 'glad' only because the film's shortcomings sent them to "
-                        "the book; 'beautiful' and 'good jobs' sit inside a list of cons.",
-    "test/pos/1235_8": "Praise phrased through negations: the gags 'aren't used in quantity', it 'isn't "
-                       "anywhere near his best work', and yet it is recommended.",
-}
-
-COMPARISONS = {
-    "all": "every misclassified review",
-    "both wrong": "both checkpoints wrong",
-    "fixed by more data": "only the small checkpoint wrong",
-    "broken by more data": "only the large checkpoint wrong",
-}
+from .checkpoints import predictor
+from .examples import dataset_reviews, reviews_source
+from .explanations import highlight
 
 
-def read_predictions(checkpoint: str | Path) -> pd.DataFrame:
-    """A checkpoint's shipped test-set predictions: ``id, predicted, p_positive`` (and maybe ``sentiment``)."""
-    return pd.read_csv(Path(checkpoint) / PREDICTIONS_FILE)
-
-
-def compare(small: pd.DataFrame, large: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """One row per test review: both checkpoints' predictions and how they compare.
-
-    ``truth`` has ``id``, ``label`` (and ``review`` when the dataset is at hand).
-    """
-    table = truth.set_index("id")[[c for c in ("label", "review") if c in truth]].join(
-        small.set_index("id")[["predicted", "p_positive"]].add_prefix("small_"), how="inner").join(
-        large.set_index("id")[["predicted", "p_positive"]].add_prefix("large_"), how="inner")
-    table["sentiment"] = table["label"].map({0: "negative", 1: "positive"})
-    small_wrong = table["small_predicted"] != table["sentiment"]
-    large_wrong = table["large_predicted"] != table["sentiment"]
-    table["comparison"] = "both right"
-    table.loc[small_wrong & large_wrong, "comparison"] = "both wrong"
-    table.loc[small_wrong & ~large_wrong, "comparison"] = "fixed by more data"
-    table.loc[~small_wrong & large_wrong, "comparison"] = "broken by more data"
-    # how sure each model was of the label it gave
-    for model in ("small", "large"):
-        p = table[f"{model}_p_positive"]
-        table[f"{model}_confidence"] = p.where(p >= 0.5, 1 - p)
-    return table.reset_index()
-
-
-def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (from :func:`compare`) with the CAD-trained checkpoint's predictions beside the others.
-
-    The CAD checkpoint continues the large one's training on contrast pairs, so
-    the question it answers is which of the large checkpoint's mistakes it fixes.
-    """
-    joined = table.join(cad.set_index("id")[["predicted", "p_positive"]].add_prefix("cad_"), on="id")
-    return joined
-
-
-def cad_counts(table: pd.DataFrame) -> dict[str, int]:
-    """Of the large checkpoint's mistakes, how many the CAD-trained one fixes, and how many it adds."""
-    large_wrong = table["large_predicted"] != table["sentiment"]
-    cad_wrong = table["cad_predicted"] != table["sentiment"]
-    return {"fixed": int((large_wrong & ~cad_wrong).sum()), "added": int((~large_wrong & cad_wrong).sum())}
-
-
-def counts(table: pd.DataFrame) -> dict[str, int]:
-    return {name: int((table["comparison"] == name).sum())
-            for name in ("both wrong", "fixed by more data", "broken by more data", "both right")}
-
-
-def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float = 0.5) -> pd.DataFrame:
-    """Misclassified reviews of one kind, where the wrong model(s) were at least ``min_confidence`` sure.
-
-    Sorted most confident first: the mistakes worth studying are the sure ones.
-    """
-    if comparison not in COMPARISONS:
-        raise ValueError(f"unknown comparison {comparison!r}; choose one of {', '.join(COMPARISONS)}")
-    wrong = table[table["comparison"] != "both right"]
-    if comparison != "all":
-        wrong = wrong[wrong["comparison"] == comparison]
-    small_wrong = wrong["small_predicted"] != wrong["sentiment"]
-    large_wrong = wrong["large_predicted"] != wrong["sentiment"]
-    confidence = pd.concat([wrong["small_confidence"].where(small_wrong, 0),
-                            wrong["large_confidence"].where(large_wrong, 0)], axis=1).max(axis=1)
-    wrong = wrong.assign(confidence=confidence)
-    return wrong[wrong["confidence"] >= min_confidence].sort_values("confidence", ascending=False)
-
-
-# ---- Gradio handlers -----------------------------------------------------------------------
-
-SMALL, LARGE, CAD = "minilm-imdb-8k", "minilm-imdb-25k", "minilm-imdb-cad"
 INTRO = f"""The error study of the lab report, on the shipped predictions for all 25,000 test reviews.
 *Small* is `{SMALL}` (8,000 training reviews, like the report's first set-up), *large* is
 `{LARGE}` (the full training split). Select a row, or type an id, to read the review and see
 which words each checkpoint leaned on."""
 
 
-def _checkpoint(name: str) -> Path:
-    return CHECKPOINTS_DIR / name
-
-
-def truth_with_texts(predictions: pd.DataFrame, reviews: pd.DataFrame | None) -> pd.DataFrame:
-    """``id``, ``label`` of every test review in ``predictions``, with ``review`` text where ``reviews`` has it.
-
-    Labels come from the predictions file, so the comparison covers all test
-    reviews whether ``reviews`` is the full dataset or only the study file.
-    """
-    truth = predictions[["id"]].assign(label=(predictions["sentiment"] == "positive").astype(int))
-    if reviews is None:
-        return truth
-    return truth.join(reviews["review"], on="id")
+def _checkpoint(name: str):
+    return shipped_checkpoint(name)
 
 
 @lru_cache(maxsize=1)
 def study_table() -> pd.DataFrame:
-    from .examples import dataset_reviews
-
     for name in (SMALL, LARGE):
         if not (_checkpoint(name) / PREDICTIONS_FILE).is_file():
-            raise gr.Error(f"checkpoints/{name}/{PREDICTIONS_FILE} is missing; the error study needs both "
-                           f"shipped checkpoints.")
+            raise DataError(f"checkpoints/{name}/{PREDICTIONS_FILE} is missing; the error study needs both "
+                            f"shipped checkpoints.")
     small, large = read_predictions(_checkpoint(SMALL)), read_predictions(_checkpoint(LARGE))
     table = compare(small, large, truth_with_texts(small, dataset_reviews()))
     if (_checkpoint(CAD) / PREDICTIONS_FILE).is_file():
@@ -150,14 +60,17 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
         shown.insert(4, "CAD-trained says", [f"{p} ({q:.2f})" for p, q in zip(rows["cad_predicted"],
                                                                             rows["cad_p_positive"])])
     if "review" in rows:
-        shown["review"] = [" ".join(t.split())[:160] + ("..." if len(t) > 160 else "") if isinstance(t, str)
-                           else "(text not available)" for t in rows["review"]]
+        shown["review"] = [_snippet(t) if isinstance(t, str) else "(text not available)" for t in rows["review"]]
     return shown
 
 
-def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFrame, str]:
-    from .examples import reviews_source
+def _snippet(text: str, limit: int = 160) -> str:
+    """The review on one line, cut at ``limit`` characters with "..." only where something was cut."""
+    flat = " ".join(text.split())
+    return flat[:limit] + ("..." if len(flat) > limit else "")
 
+
+def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFrame, str]:
     table = study_table()
     rows = mistakes(table, comparison, float(min_confidence))
     c = counts(table)
@@ -180,18 +93,15 @@ def id_from_selection(event: gr.SelectData) -> str:
 @lru_cache(maxsize=1)
 def pinned_table() -> pd.DataFrame:
     """The report's four reviews: what each checkpoint says now, and why the review is hard."""
-    from .examples import dataset_reviews
-    from .models import predictor
-
     reviews = dataset_reviews()
     rows = []
     for review_id, note in REPORT_NOTES.items():
-        row = {"id": review_id, "true": review_id.split("/")[1].replace("neg", "negative").replace("pos", "positive")}
+        row = {"id": review_id, "true": {"neg": LABELS[0], "pos": LABELS[1]}[review_id.split("/")[1]]}
         if reviews is not None:
             for name, column in ((SMALL, "small says"), (LARGE, "large says")):
                 if (_checkpoint(name) / "config.json").is_file() and review_id in reviews.index:
                     p = float(predictor(name).p_positive([reviews.at[review_id, "review"]])[0])
-                    row[column] = f"{'positive' if p >= 0.5 else 'negative'} ({p:.2f})"
+                    row[column] = f"{predicted_label(p)} ({p:.2f})"
         row["why it is hard"] = note
         rows.append(row)
     return pd.DataFrame(rows)
@@ -199,9 +109,6 @@ def pinned_table() -> pd.DataFrame:
 
 def show_review(review_id: str):
     """The review, its true label, and each checkpoint's attributions side by side."""
-    from .examples import dataset_reviews
-    from .explain_view import highlight
-
     review_id = (review_id or "").strip() if isinstance(review_id, str) else ""
     if not review_id:
         raise DataError("Type a review id, or select a row of the table; ids look like test/neg/8977_4.")

@@ -8,9 +8,9 @@ import pandas as pd
 
 from sentiment.model_card import hub_base_model
 from sentiment.report import duration, read_report
-from sentiment.study import CHECKPOINTS_DIR
+from sentiment.paths import BASELINE_CHECKPOINT, shipped_checkpoint
 
-BASELINE_DIR = CHECKPOINTS_DIR / "tfidf-baseline"
+BASELINE_DIR = shipped_checkpoint(BASELINE_CHECKPOINT)
 
 
 def load_report(checkpoint: str | Path) -> dict | None:
@@ -84,7 +84,7 @@ def training_curve(report: dict) -> pd.DataFrame:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def summary() -> pd.DataFrame:
-    from .models import available_checkpoints
+    from .checkpoints import available_checkpoints
 
     reports = {name: load_report(location) for name, location in available_checkpoints().items()}
     reports["TF-IDF baseline"] = load_report(BASELINE_DIR)
@@ -93,7 +93,7 @@ def summary() -> pd.DataFrame:
 
 def details(checkpoint: str | None):
     """Markdown facts, confusion matrix and training curve of the checkpoint called ``checkpoint``."""
-    from .models import locate
+    from .checkpoints import locate
 
     report = load_report(locate(checkpoint))
     if report is None:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sentiment.study import CHECKPOINTS_DIR, REPO_ROOT, STUDY_DIR
+from sentiment.paths import CHECKPOINTS_DIR, REPO_ROOT, STUDY_DIR
 
 # Everything the app imports or reads; nothing else (no tests, benchmarks, training runs or data).
 PACKAGES = ("sentiment", "explain", "webapp")
@@ -40,7 +40,7 @@ def space_files(repo: Path = REPO_ROOT) -> dict[str, Path]:
     files["requirements.txt"] = repo / SPACE_REQUIREMENTS.name
     for package in PACKAGES:
         files.update({str(p.relative_to(repo)): p for p in (repo / package).rglob("*.py")
-                      if not SKIPPED_PARTS & set(p.parts)})
+                      if not SKIPPED_PARTS & set(p.relative_to(repo).parts)})
     for folder in (repo / CHECKPOINTS_DIR.name, repo / STUDY_DIR.name):
         files.update({str(p.relative_to(repo)): p for p in folder.rglob("*")
                       if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(repo).parts)})

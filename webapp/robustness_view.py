@@ -16,7 +16,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from sentiment.data import DataError
+from sentiment.errors import DataError
 from sentiment.robustness.contrast_pairs import load_pairs
 from sentiment.robustness.report import CAD_ATTRIBUTION, REPORT_FILE
 
@@ -128,7 +128,7 @@ def case_texts(reports: dict[str, dict], key: str) -> tuple[str, str, str]:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def _reports() -> dict[str, dict]:
-    from .models import available_checkpoints
+    from .checkpoints import available_checkpoints
 
     return load_reports(available_checkpoints())
 
@@ -153,7 +153,7 @@ def key_from_selection(event: gr.SelectData) -> str:
 
 def compare_case(key: str):
     """The case's original and variant side by side, explained by the checkpoint that failed it."""
-    from .contrast import compare_for_app
+    from .explanations import contrast
 
     checkpoint, original, variant = case_texts(_reports(), key)
-    return (original, variant) + tuple(compare_for_app(checkpoint, original, variant))
+    return (original, variant) + tuple(contrast(checkpoint, original, variant))

@@ -31,6 +31,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from ..labels import predicted_class, predicted_label
+
 SEED = 0
 VERSION = 1
 CASES_PER_CAPABILITY = 150
@@ -237,6 +239,7 @@ def _irony() -> dict[str, list[Case]]:
 
 def _intensifiers_hedges() -> dict[str, list[Case]]:
     def cases(group, label, modifiers, adjectives):
+        # every template x subject x modifier x adjective, expected to read as ``label``
         return [Case("intensifiers_hedges", "MFT", t.format(S=_cap(s), s=s, m=m, a=a), label, template=group)
                 for t, s, m, a in itertools.product(MOOD_TEMPLATES, SUBJECTS, modifiers, adjectives)]
 
@@ -318,9 +321,9 @@ def score_cases(cases: list[Case], p_positive: Mapping[str, float], tolerance: f
         p = float(p_positive[case.text])
         p_original = float(p_positive[case.original]) if case.original is not None else None
         if case.test_type == "MFT":
-            failed = ("positive" if p >= 0.5 else "negative") != case.expected
+            failed = predicted_label(p) != case.expected
         elif case.test_type == "INV":
-            failed = (p >= 0.5) != (p_original >= 0.5)
+            failed = predicted_class(p) != predicted_class(p_original)
         elif case.test_type == "DIR":
             change = p - p_original
             failed = change < -tolerance if case.expected == "up" else change > tolerance

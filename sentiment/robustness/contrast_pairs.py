@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import LABEL_IDS, DataError
-from ..study import REPO_ROOT, STUDY_DIR
+from ..errors import DataError
+from ..labels import LABEL_IDS, predicted_class
+from ..paths import REPO_ROOT, STUDY_DIR
 
 CAD_FILE = "dev_paired.csv.gz"
 REPO = REPO_ROOT
@@ -76,7 +77,7 @@ def pair_table(pairs: pd.DataFrame, p_positive: np.ndarray) -> pd.DataFrame:
     for its rows, in the same order.
     """
     rows = pairs.assign(p_positive=np.asarray(p_positive, dtype=float))
-    rows["right"] = (rows["p_positive"] >= 0.5).astype(int) == rows["label"]
+    rows["right"] = predicted_class(rows["p_positive"]) == rows["label"]
     original = rows[rows["kind"] == "original"].set_index("pair_id")
     edited = rows[rows["kind"] == "edited"].set_index("pair_id")
     table = pd.DataFrame({
@@ -99,7 +100,7 @@ def pair_metrics(table: pd.DataFrame) -> dict:
     if n == 0:
         raise DataError("no contrast pairs to score")
     both = table["right_original"] & table["right_edited"]
-    flips = (table["p_original"] >= 0.5) != (table["p_edited"] >= 0.5)
+    flips = predicted_class(table["p_original"]) != predicted_class(table["p_edited"])
     failing = table[~both]
     return {
         "n_pairs": n,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import strip_line_breaks
+from ..text import strip_line_breaks
 from .behaviour import CAPABILITIES
 
 EXAMPLES = 5
@@ -69,7 +69,12 @@ def _severity(rows: pd.DataFrame) -> pd.Series:
 
 def behaviour_section(outcomes: pd.DataFrame, summary: pd.DataFrame, seed: int, version: int,
                       tolerance: float) -> dict:
-    """Per capability: counts, failure rate, failure rate by expected outcome, the worst failures."""
+    """Per capability: counts, failure rate, failure rate by expected outcome, the worst failures.
+
+    ``outcomes``: one row per scored case (``behaviour.score_cases``); ``summary``:
+    one row per capability (``behaviour.capability_summary``); ``seed``, ``version`` and
+    ``tolerance`` (the DIR threshold) are recorded so the cases can be regenerated.
+    """
     capabilities = {}
     for name, row in summary.iterrows():
         mine = outcomes[outcomes["capability"] == name]
@@ -97,7 +102,9 @@ def taxonomy_section(lift: pd.DataFrame, rules: dict[str, str], reviews: pd.Data
     """Per tag: its rule, counts, error rates with and without, lift, example mistakes.
 
     ``reviews`` is indexed by id with ``review``, ``sentiment``, ``p_positive``;
-    ``wrong`` (same index) marks the mistakes.
+    ``wrong`` (same index) marks the mistakes; ``lift``: ``taxonomy.tag_lift``'s
+    rows; ``rules``: each tag's documented rule; ``max_length``: the tokens the model
+    reads, recorded for the "beyond max length" tag.
     """
     tags = {}
     for name, row in lift.iterrows():

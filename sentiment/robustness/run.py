@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import LABELS, DataError, load_reviews
+from ..data import load_reviews
+from ..errors import DataError
+from ..labels import LABELS, predicted_class
 from ..report import PREDICTIONS_FILE, environment
 from . import behaviour, contrast_pairs, report, taxonomy
 
@@ -44,7 +46,7 @@ def taxonomy_reviews(checkpoint: str | Path, limit: int | None = None) -> pd.Dat
         if limit < len(table):
             table = table.sample(n=limit, random_state=TAXONOMY_SEED)
     table["sentiment"] = [LABELS[i] for i in table["label"]]
-    table["wrong"] = (table["p_positive"] >= 0.5).astype(int) != table["label"]
+    table["wrong"] = predicted_class(table["p_positive"]) != table["label"]
     return table[["id", "review", "sentiment", "p_positive", "wrong"]].reset_index(drop=True)
 
 
@@ -59,6 +61,7 @@ def robustness_report(predictor, checkpoint: str | Path, reviews: pd.DataFrame |
     ``reviews`` is ``taxonomy_reviews(checkpoint, limit_taxonomy)``, or None to
     skip the taxonomy; the caller reads it before loading the model, so that
     missing data fails at once. ``limit_taxonomy`` is only recorded.
+    ``batch_size``: reviews per forward pass; ``progress``: progress bars on stderr.
     """
     seconds = {}
     started = time.perf_counter()

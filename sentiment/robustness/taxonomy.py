@@ -221,7 +221,7 @@ TAG_RULES = {name: _rule(function) for name, function in
 
 
 def token_counts(tokenizer, texts: list[str], batch_size: int = 1000) -> np.ndarray:
-    """Content tokens of each text (no special tokens, no truncation)."""
+    """Content tokens of each text (no special tokens, no truncation), tokenised ``batch_size`` at a time."""
     counts = []
     for start in range(0, len(texts), batch_size):
         encoded = tokenizer(texts[start:start + batch_size], add_special_tokens=False, truncation=False,

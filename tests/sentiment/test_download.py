@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from sentiment.paths import REPO_ROOT
 from sentiment import download
 from sentiment.cli import main
 from sentiment.data import DataError, DataMissingError, load_reviews
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 
 # (member, text): labelled reviews in shuffled order, plus what the converter must ignore.
 REVIEWS = [
@@ -388,3 +389,11 @@ def test_skips_for_missing_data_fail_the_run_where_the_data_folder_exists(tmp_pa
     assert done.returncode == 1, done.stdout[-2000:]
     assert "1 skipped" in done.stdout and f"the data folder {empty} exists" in done.stdout
     assert MISSING_DATA in done.stdout  # the skip's own reason, listed
+
+
+def test_data_download_help_shows_the_url_default(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "1000")
+    with pytest.raises(SystemExit) as exit_:
+        download.main(["data", "download", "--help"])
+    assert exit_.value.code == 0
+    assert f"(default: {download.ARCHIVE_URL})" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Which checkpoints the app offers, by name, and the models loaded once per process.
+"""Which checkpoints the app offers, by name, and the models loaded once per process (the app's caches).
 
 Clients only ever see and send a checkpoint's *name* (``minilm-imdb-25k``, or
 the Hub id given in ``SENTIMENT_MODEL``); where it lives on the server stays
@@ -10,12 +10,13 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from sentiment.data import DataError
+from explain import Explainer
+from sentiment.errors import CheckpointError
+from sentiment.paths import CAD_CHECKPOINT, CHECKPOINTS_DIR, LARGE_CHECKPOINT, SMALL_CHECKPOINT
 from sentiment.predictor import Predictor
-from sentiment.study import CHECKPOINTS_DIR
 
 # The default is the checkpoint trained on the most reviews.
-PREFERRED = ("minilm-imdb-25k", "minilm-imdb-8k", "minilm-imdb-cad")
+PREFERRED = (LARGE_CHECKPOINT, SMALL_CHECKPOINT, CAD_CHECKPOINT)
 
 
 def available_checkpoints(directory: Path = CHECKPOINTS_DIR) -> dict[str, str]:
@@ -36,15 +37,15 @@ def checkpoint_names() -> list[str]:
 
 
 def locate(name) -> str:
-    """The server-side location of the checkpoint called ``name``; a DataError for anything else."""
+    """The server-side location of the checkpoint called ``name``; a CheckpointError for anything else."""
     checkpoints = available_checkpoints()
     if not checkpoints:
-        raise DataError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
+        raise CheckpointError("No checkpoint is available: train one or set SENTIMENT_MODEL.")
     if not isinstance(name, str) or not name.strip():
-        raise DataError(f"Choose a checkpoint: one of {', '.join(checkpoints)}.")
+        raise CheckpointError(f"Choose a checkpoint: one of {', '.join(checkpoints)}.")
     if name not in checkpoints:
         shown = name if len(name) <= 60 and name.isprintable() else "that name"
-        raise DataError(f"No checkpoint called {shown!r}; choose one of {', '.join(checkpoints)}.")
+        raise CheckpointError(f"No checkpoint called {shown!r}; choose one of {', '.join(checkpoints)}.")
     return checkpoints[name]
 
 
@@ -57,3 +58,18 @@ def predictor(name: str) -> Predictor:
 @lru_cache(maxsize=4)
 def _loaded_predictor(name: str) -> Predictor:
     return Predictor.from_pretrained(locate(name), device="cpu")
+
+
+def explainer(name: str) -> Explainer:
+    """The explainer of the checkpoint called ``name``: one copy per checkpoint, shared by every session.
+
+    Not the classifier's copy: Captum hooks the embedding layer while it explains,
+    which would corrupt predictions running at the same time on the same model.
+    """
+    locate(name)  # anything but a known name is refused before it reaches the cache
+    return _loaded_explainer(name)
+
+
+@lru_cache(maxsize=4)
+def _loaded_explainer(name: str) -> Explainer:
+    return Explainer.from_pretrained(locate(name))

@@ -1,0 +1,119 @@
+"""The error study's analysis: which test reviews each checkpoint gets wrong, and how two compare.
+
+Data in, data out: the app's Mistakes tab (``webapp/mistakes.py``) and the
+benchmarks call these on the shipped predictions.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .labels import LABEL_IDS, LABELS, predicted_class
+from .report import PREDICTIONS_FILE
+
+# Why each of the report's four misread reviews is hard (after the report's own reading).
+REPORT_NOTES = {
+    "train/pos/12398_8": "Negative words aimed at humanity as the film portrays it, not at the film: "
+                         "'always missing', 'lack of logic', 'illogical'. The verdict is praise.",
+    "test/neg/8977_4": "A contrast whose conclusion is negative: praise for the visuals ('stunning', "
+                       "'technical marvel'), then a pan of narration and script; 'cannot be taken "
+                       "seriously' decides it.",
+    "train/neg/3907_3": "Irony: the reviewer is 'glad' only because the film's shortcomings sent them to "
+                        "the book; 'beautiful' and 'good jobs' sit inside a list of cons.",
+    "test/pos/1235_8": "Praise phrased through negations: the gags 'aren't used in quantity', it 'isn't "
+                       "anywhere near his best work', and yet it is recommended.",
+}
+
+COMPARISONS = {
+    "all": "every misclassified review",
+    "both wrong": "both checkpoints wrong",
+    "fixed by more data": "only the small checkpoint wrong",
+    "broken by more data": "only the large checkpoint wrong",
+}
+
+
+def read_predictions(checkpoint: str | Path) -> pd.DataFrame:
+    """A checkpoint's shipped test-set predictions: ``id, predicted, p_positive`` (and maybe ``sentiment``)."""
+    return pd.read_csv(Path(checkpoint) / PREDICTIONS_FILE)
+
+
+def compare(small: pd.DataFrame, large: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """One row per test review: both checkpoints' predictions and how they compare.
+
+    ``small``, ``large``: the two checkpoints' predictions (``id``, ``predicted``,
+    ``p_positive``: :func:`read_predictions`), the error study's less and more
+    trained models; ``truth`` has ``id``, ``label`` (and ``review`` when the
+    dataset is at hand). ``comparison`` is "both right", "both wrong", "fixed by
+    more data" (only small wrong) or "broken by more data" (only large wrong).
+    """
+    table = truth.set_index("id")[[c for c in ("label", "review") if c in truth]].join(
+        small.set_index("id")[["predicted", "p_positive"]].add_prefix("small_"), how="inner").join(
+        large.set_index("id")[["predicted", "p_positive"]].add_prefix("large_"), how="inner")
+    table["sentiment"] = table["label"].map(dict(enumerate(LABELS)))
+    small_wrong = table["small_predicted"] != table["sentiment"]
+    large_wrong = table["large_predicted"] != table["sentiment"]
+    table["comparison"] = "both right"
+    table.loc[small_wrong & large_wrong, "comparison"] = "both wrong"
+    table.loc[small_wrong & ~large_wrong, "comparison"] = "fixed by more data"
+    table.loc[~small_wrong & large_wrong, "comparison"] = "broken by more data"
+    # how sure each model was of the label it gave
+    for model in ("small", "large"):
+        p = table[f"{model}_p_positive"]
+        table[f"{model}_confidence"] = np.where(predicted_class(p) == 1, p, 1 - p)
+    return table.reset_index()
+
+
+def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (from :func:`compare`) with the CAD-trained checkpoint's predictions beside the others.
+
+    The CAD checkpoint continues the large one's training on contrast pairs, so
+    the question it answers is which of the large checkpoint's mistakes it fixes.
+    """
+    joined = table.join(cad.set_index("id")[["predicted", "p_positive"]].add_prefix("cad_"), on="id")
+    return joined
+
+
+def cad_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Of the large checkpoint's mistakes, how many the CAD-trained one fixes, and how many it adds."""
+    large_wrong = table["large_predicted"] != table["sentiment"]
+    cad_wrong = table["cad_predicted"] != table["sentiment"]
+    return {"fixed": int((large_wrong & ~cad_wrong).sum()), "added": int((~large_wrong & cad_wrong).sum())}
+
+
+def counts(table: pd.DataFrame) -> dict[str, int]:
+    return {name: int((table["comparison"] == name).sum())
+            for name in ("both wrong", "fixed by more data", "broken by more data", "both right")}
+
+
+def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float = 0.5) -> pd.DataFrame:
+    """Misclassified reviews of one kind, where the wrong model(s) were at least ``min_confidence`` sure.
+
+    ``table``: from :func:`compare`; ``comparison``: one of ``COMPARISONS``.
+
+    Sorted most confident first: the mistakes worth studying are the sure ones.
+    """
+    if comparison not in COMPARISONS:
+        raise ValueError(f"unknown comparison {comparison!r}; choose one of {', '.join(COMPARISONS)}")
+    wrong = table[table["comparison"] != "both right"]
+    if comparison != "all":
+        wrong = wrong[wrong["comparison"] == comparison]
+    small_wrong = wrong["small_predicted"] != wrong["sentiment"]
+    large_wrong = wrong["large_predicted"] != wrong["sentiment"]
+    confidence = pd.concat([wrong["small_confidence"].where(small_wrong, 0),
+                            wrong["large_confidence"].where(large_wrong, 0)], axis=1).max(axis=1)
+    wrong = wrong.assign(confidence=confidence)
+    return wrong[wrong["confidence"] >= min_confidence].sort_values("confidence", ascending=False)
+
+
+def truth_with_texts(predictions: pd.DataFrame, reviews: pd.DataFrame | None) -> pd.DataFrame:
+    """``id``, ``label`` of every test review in ``predictions``, with ``review`` text where ``reviews`` has it.
+
+    Labels come from the predictions file, so the comparison covers all test
+    reviews whether ``reviews`` is the full dataset or only the study file.
+    """
+    truth = predictions[["id"]].assign(label=predictions["sentiment"].map(LABEL_IDS))
+    if reviews is None:
+        return truth
+    return truth.join(reviews["review"], on="id")

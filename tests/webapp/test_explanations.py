@@ -1,0 +1,92 @@
+"""What every explaining tab shares (webapp/explanations.py): the pasted text checked, the step count
+passed on, and a review set against its edited copy, on hand-made explanations."""
+import pytest
+
+from explain import Word
+from explain.render import highlighted_html
+from sentiment.data import DataError
+from webapp import explanations
+from toy_models import hand_made_explanation as _explanation
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"), ("   \n\t", "empty"), (None, "empty"), (["a list"], "empty"),
+    ("x" * 1_000_001, "characters long"),
+    ("\x00\x01\x02binary\x03\x04" * 10, "does not look like text"),
+])
+def test_bad_pastes_get_a_message(text, message):
+    with pytest.raises(DataError, match=message):
+        explanations.check_review(text)
+
+
+def test_an_empty_box_is_named_as_such():
+    with pytest.raises(DataError) as error:
+        explanations.check_review(" ")
+    assert str(error.value) == "Paste a review first: the text box is empty."
+
+
+def test_a_review_is_passed_on_unchanged():
+    assert explanations.check_review("  A fine <br /> film.\n") == "  A fine <br /> film.\n"
+
+
+class _Explainer:
+    def __init__(self):
+        self.calls = []
+
+    def explain(self, text, method="ig", n_steps=None):
+        self.calls.append((text, method, n_steps))
+        return _explanation(text, [Word("fine", 2, 6, 0.5)], 0.75, "positive")
+
+
+@pytest.mark.parametrize("method, n_steps, passed", [
+    ("ig", 0, None), ("ig", explanations.AUTO_STEPS, None), ("ig", 12, 12), ("ig", 12.0, 12), ("ig", -4, None),
+    ("ig", None, None), ("occlusion", 12, None)])
+def test_explain_text_passes_a_step_count_only_to_integrated_gradients(monkeypatch, method, n_steps, passed):
+    explainer = _Explainer()
+    monkeypatch.setattr(explanations, "explainer", {"ck": explainer}.__getitem__)
+    explanations.explain_text("ck", "a fine film", method, n_steps)
+    assert explainer.calls == [("a fine film", method, passed)]
+
+
+def test_explain_text_checks_the_text_before_explaining(monkeypatch):
+    explainer = _Explainer()
+    monkeypatch.setattr(explanations, "explainer", lambda name: explainer)
+    with pytest.raises(DataError, match="empty"):
+        explanations.explain_text("ck", "  ")
+    assert explainer.calls == []
+
+
+def test_highlight_gives_label_probability_and_coloured_text(monkeypatch):
+    explanation = _explanation("a fine film", [Word("fine", 2, 6, 0.5)], 0.75, "positive")
+    monkeypatch.setattr(explanations, "explain_text", lambda name, text: explanation)
+    assert explanations.highlight("ck", "a fine film") == {"label": "positive", "p_positive": 0.75,
+                                                           "html": highlighted_html(explanation)}
+
+
+# The review leans positive and is explained toward positive; the edit leans negative and is explained
+# toward negative, so its scores are flipped to read toward positive:
+#   word   review  edited copy  change
+#   dull   -0.5    (gone) 0      +0.5
+#   film    0.2    -0.3          -0.5
+#   fine   (new) 0  0.4          +0.4
+#   a       0.1     0.1           0.0
+BEFORE = _explanation("a dull film", [Word("a", 0, 1, 0.1), Word("dull", 2, 6, -0.5), Word("film", 7, 11, 0.2)],
+                      0.75, "positive")
+AFTER = _explanation("a fine film", [Word("a", 0, 1, -0.1), Word("fine", 2, 6, -0.4), Word("film", 7, 11, 0.3)],
+                     0.25, "negative")
+MOVED = [["dull", -0.5, 0.0, 0.5], ["film", 0.2, -0.3, -0.5], ["fine", 0.0, 0.4, 0.4], ["a", 0.1, 0.1, 0.0]]
+
+
+def test_contrast_gives_both_verdicts_both_views_and_the_words_that_moved(monkeypatch):
+    asked = []
+    monkeypatch.setattr(explanations, "explain_text",
+                        lambda name, text: asked.append((name, text)) or {"a dull film": BEFORE,
+                                                                          "a fine film": AFTER}[text])
+    label_review, label_edited, view_review, view_edited, moved = explanations.contrast("ck", "a dull film",
+                                                                                         "a fine film")
+    assert asked == [("ck", "a dull film"), ("ck", "a fine film")]
+    assert label_review == {"negative": 0.25, "positive": 0.75}
+    assert label_edited == {"negative": 0.75, "positive": 0.25}
+    assert (view_review, view_edited) == (highlighted_html(BEFORE), highlighted_html(AFTER))
+    assert list(moved.columns) == ["word", "review", "edited copy", "change"]
+    assert moved.values.tolist() == MOVED

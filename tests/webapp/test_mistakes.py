@@ -1,0 +1,254 @@
+"""The Mistakes tab (webapp/mistakes.py): the table a person reads, its note, the pinned reviews and one
+review shown with both checkpoints' explanations. Hand-made tables; no model is loaded."""
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from sentiment.data import DataError
+from sentiment.mistakes import REPORT_NOTES, compare, with_cad
+from sentiment.paths import CAD_CHECKPOINT, LARGE_CHECKPOINT, SMALL_CHECKPOINT
+from sentiment.report import PREDICTIONS_FILE
+from webapp import mistakes as tab
+
+
+def _rows(**extra):
+    """Rows as ``sentiment.mistakes.compare`` (and ``with_cad``) leave them."""
+    rows = pd.DataFrame({"id": ["test/neg/1_2", "test/pos/3_9"], "sentiment": ["negative", "positive"],
+                         "small_predicted": ["positive", "negative"], "small_p_positive": [0.876, 0.123],
+                         "large_predicted": ["negative", "negative"], "large_p_positive": [0.3, 0.449],
+                         "comparison": ["fixed by more data", "both wrong"]})
+    return rows.assign(**extra)
+
+
+def test_display_shows_each_checkpoints_label_with_its_probability_of_positive():
+    shown = tab._display(_rows())
+    assert list(shown.columns) == ["id", "true", "small says", "large says", "comparison"]
+    assert shown.values.tolist() == [
+        ["test/neg/1_2", "negative", "positive (0.88)", "negative (0.30)", "fixed by more data"],
+        ["test/pos/3_9", "positive", "negative (0.12)", "negative (0.45)", "both wrong"]]
+
+
+def test_display_puts_the_cad_checkpoint_after_the_large_one():
+    shown = tab._display(_rows(cad_predicted=["negative", "positive"], cad_p_positive=[0.2, 0.5]))
+    assert list(shown.columns) == ["id", "true", "small says", "large says", "CAD-trained says", "comparison"]
+    assert shown["CAD-trained says"].tolist() == ["negative (0.20)", "positive (0.50)"]
+
+
+def test_display_shortens_reviews_to_160_characters_and_marks_missing_texts():
+    at_limit, over_limit = "a" * 160, "b" * 161
+    shown = tab._display(_rows(review=[at_limit, over_limit]))
+    assert list(shown.columns) == ["id", "true", "small says", "large says", "comparison", "review"]
+    assert shown["review"].tolist() == [at_limit, "b" * 160 + "..."]
+    shown = tab._display(_rows(review=["A fine\n\n  film. ", float("nan")]))  # NaN: a review not shipped
+    assert shown["review"].tolist() == ["A fine film.", "(text not available)"]
+
+
+def test_display_marks_only_a_review_it_shortened():
+    fits = "a  " + "b" * 158  # 161 characters, 160 once the double space is one
+    assert tab._display(_rows(review=[fits, "c"]))["review"].tolist() == ["a " + "b" * 158, "c"]
+
+
+def test_display_of_the_compared_table_with_cad():
+    truth = pd.DataFrame({"id": list("bc"), "label": [1, 0], "review": ["good", "bad"]})
+    small = pd.DataFrame({"id": list("bc"), "predicted": ["negative", "negative"], "p_positive": [0.4, 0.3]})
+    large = pd.DataFrame({"id": list("bc"), "predicted": ["positive", "positive"], "p_positive": [0.7, 0.65]})
+    cad = pd.DataFrame({"id": list("bc"), "predicted": ["negative", "negative"], "p_positive": [0.45, 0.2]})
+    shown = tab._display(with_cad(compare(small, large, truth), cad))
+    assert shown.values.tolist() == [
+        ["b", "positive", "negative (0.40)", "positive (0.70)", "negative (0.45)", "fixed by more data", "good"],
+        ["c", "negative", "negative (0.30)", "positive (0.65)", "negative (0.20)", "broken by more data", "bad"]]
+
+
+def _study(n_both_wrong=2):
+    """A compared table: ``n_both_wrong`` reviews both get wrong, then b (fixed), c and c2 (broken), e (right)."""
+    ids = [f"w{i}" for i in range(n_both_wrong)] + ["b", "c", "c2", "e"]
+    truth = pd.DataFrame({"id": ids, "label": [1] * n_both_wrong + [1, 0, 0, 1], "review": ["text"] * len(ids)})
+    small = pd.DataFrame({"id": ids, "predicted": ["negative"] * n_both_wrong + ["negative"] * 3 + ["positive"],
+                          "p_positive": [0.1] * n_both_wrong + [0.4, 0.3, 0.45, 0.8]})
+    large = pd.DataFrame({"id": ids, "predicted": ["negative"] * n_both_wrong + ["positive"] * 4,
+                          "p_positive": [0.2] * n_both_wrong + [0.7, 0.65, 0.55, 0.9]})
+    return compare(small, large, truth)
+
+
+@pytest.fixture
+def study(monkeypatch):
+    def use(table):
+        monkeypatch.setattr(tab, "study_table", lambda: table)
+        return table
+    monkeypatch.setattr(tab, "reviews_source", lambda: "the test's reviews")
+    return use
+
+
+def test_filter_mistakes_note_counts_every_category(study):
+    study(_study())
+    shown, note = tab.filter_mistakes("all", 0.5)
+    assert shown["id"].tolist() == ["w0", "w1", "c", "b", "c2"]
+    assert note == ("**5** reviews shown. Over all 6 test reviews: both wrong **2**, fixed by more data **1**, "
+                    "broken by more data **2**. Review texts from the test's reviews.")
+    shown, note = tab.filter_mistakes("broken by more data", "0.6")  # the slider may send a string
+    assert shown["id"].tolist() == ["c"] and note.startswith("**1** reviews shown.")
+
+
+def test_filter_mistakes_note_says_what_the_cad_checkpoint_fixes_and_breaks(study):
+    cad = pd.DataFrame({"id": ["w0", "w1", "b", "c", "c2", "e"],
+                        "predicted": ["positive", "negative", "negative", "negative", "positive", "positive"],
+                        "p_positive": [0.6, 0.4, 0.45, 0.2, 0.6, 0.9]})
+    study(with_cad(_study(), cad))  # fixes w0 and c, breaks b
+    shown, note = tab.filter_mistakes("all", 0.5)
+    assert "CAD-trained says" in shown.columns
+    assert note == ("**5** reviews shown. Over all 6 test reviews: both wrong **2**, fixed by more data **1**, "
+                    f"broken by more data **2**. `{CAD_CHECKPOINT}` (the large checkpoint trained further on "
+                    "contrast pairs) gets **2** of the large checkpoint's mistakes right and **1** of its right "
+                    "answers wrong. Review texts from the test's reviews.")
+
+
+def test_filter_mistakes_lists_the_500_surest(study):
+    study(_study(n_both_wrong=600))
+    shown, note = tab.filter_mistakes("both wrong", 0.5)
+    assert len(shown) == 500
+    assert note.startswith("**600** reviews shown. Over all 604 test reviews: both wrong **600**")
+    assert note.endswith("Review texts from the test's reviews. The table lists the 500 surest.")
+    _, note = tab.filter_mistakes("fixed by more data", 0.5)
+    assert not note.endswith("500 surest.")
+
+
+def _predictions(ids, sentiment, predicted, p):
+    return pd.DataFrame({"id": ids, "sentiment": sentiment, "predicted": predicted, "p_positive": p})
+
+
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    """Checkpoint folders under tmp_path, and the reviews the tab reads texts from."""
+    monkeypatch.setattr(tab, "_checkpoint", lambda name: tmp_path / name)
+    monkeypatch.setattr(tab, "dataset_reviews", lambda: pd.DataFrame(
+        {"review": ["good film", "bad film"], "label": [1, 0]}, index=["x", "y"]))
+    tab.study_table.cache_clear()
+    tab.pinned_table.cache_clear()
+    yield tmp_path
+    tab.study_table.cache_clear()
+    tab.pinned_table.cache_clear()
+
+
+def _ship(folder, name, predictions):
+    (folder / name).mkdir(exist_ok=True)
+    predictions.to_csv(folder / name / PREDICTIONS_FILE, index=False)
+
+
+def test_study_table_compares_the_shipped_predictions_with_texts(shipped):
+    _ship(shipped, SMALL_CHECKPOINT, _predictions(["x", "y"], ["positive", "negative"], ["negative", "negative"],
+                                                  [0.2, 0.1]))
+    _ship(shipped, LARGE_CHECKPOINT, _predictions(["x", "y"], ["positive", "negative"], ["positive", "positive"],
+                                                  [0.9, 0.8]))
+    table = tab.study_table()
+    assert table["comparison"].tolist() == ["fixed by more data", "broken by more data"]
+    assert table["review"].tolist() == ["good film", "bad film"] and "cad_predicted" not in table
+
+
+def test_study_table_adds_the_cad_checkpoint_when_shipped(shipped):
+    for name in (SMALL_CHECKPOINT, LARGE_CHECKPOINT, CAD_CHECKPOINT):
+        _ship(shipped, name, _predictions(["x"], ["positive"], ["negative"], [0.2]))
+    assert tab.study_table()["cad_predicted"].tolist() == ["negative"]
+
+
+def test_study_table_needs_both_shipped_checkpoints(shipped):
+    _ship(shipped, SMALL_CHECKPOINT, _predictions(["x"], ["positive"], ["negative"], [0.2]))
+    with pytest.raises(DataError, match=f"checkpoints/{LARGE_CHECKPOINT}/{PREDICTIONS_FILE} is missing"):
+        tab.study_table()
+
+
+class _Predictor:
+    """P(positive) by review text, as a checkpoint would say it."""
+
+    def __init__(self, by_text):
+        self.by_text = by_text
+
+    def p_positive(self, texts):
+        return [self.by_text[t] for t in texts]
+
+
+def _report_reviews():
+    ids = list(REPORT_NOTES)
+    return pd.DataFrame({"review": [f"text of {i}" for i in ids], "label": [i.split("/")[1] == "pos" for i in ids]},
+                        index=ids)
+
+
+def test_pinned_table_shows_each_checkpoints_verdict_and_why_the_review_is_hard(shipped, monkeypatch):
+    ids = list(REPORT_NOTES)
+    monkeypatch.setattr(tab, "dataset_reviews", _report_reviews)
+    small = _Predictor({f"text of {i}": p for i, p in zip(ids, [0.3, 0.873, 0.5, 0.01])})
+    large = _Predictor({f"text of {i}": p for i, p in zip(ids, [0.7, 0.2, 0.499, 0.99])})
+    monkeypatch.setattr(tab, "predictor", {SMALL_CHECKPOINT: small, LARGE_CHECKPOINT: large}.get)
+    for name in (SMALL_CHECKPOINT, LARGE_CHECKPOINT):
+        (shipped / name).mkdir()
+        (shipped / name / "config.json").write_text("{}")
+    table = tab.pinned_table()
+    assert list(table.columns) == ["id", "true", "small says", "large says", "why it is hard"]
+    assert table.values.tolist() == [
+        [ids[0], "positive", "negative (0.30)", "positive (0.70)", REPORT_NOTES[ids[0]]],
+        [ids[1], "negative", "positive (0.87)", "negative (0.20)", REPORT_NOTES[ids[1]]],
+        [ids[2], "negative", "positive (0.50)", "negative (0.50)", REPORT_NOTES[ids[2]]],  # 0.5 reads positive
+        [ids[3], "positive", "negative (0.01)", "positive (0.99)", REPORT_NOTES[ids[3]]]]
+
+
+def test_pinned_table_without_checkpoints_or_texts_keeps_the_notes(shipped, monkeypatch):
+    monkeypatch.setattr(tab, "dataset_reviews", _report_reviews)
+    table = tab.pinned_table()  # no config.json in either folder: no verdicts
+    assert list(table.columns) == ["id", "true", "why it is hard"]
+    assert table["why it is hard"].tolist() == list(REPORT_NOTES.values())
+    tab.pinned_table.cache_clear()
+    monkeypatch.setattr(tab, "dataset_reviews", lambda: None)
+    assert list(tab.pinned_table().columns) == ["id", "true", "why it is hard"]
+
+
+@pytest.fixture
+def highlighted(monkeypatch):
+    """Each checkpoint's verdict on the two reviews, and the text as its "coloured view"."""
+    verdicts = {SMALL_CHECKPOINT: ("positive", 0.8123), LARGE_CHECKPOINT: ("negative", 0.2)}
+    monkeypatch.setattr(tab, "highlight", lambda name, text: {
+        "label": verdicts[name][0], "p_positive": verdicts[name][1], "html": f"<{name}>{text}"})
+    monkeypatch.setattr(tab, "dataset_reviews", lambda: pd.DataFrame(
+        {"review": ["A marvel, but silly.", "Fine."], "label": [0, 1]}, index=["test/neg/8977_4", "test/pos/1_10"]))
+
+
+def test_show_review_heads_both_views_with_the_true_label_and_each_verdict(highlighted):
+    header, small, large = tab.show_review("  test/neg/8977_4 ")
+    assert header == (f"**test/neg/8977_4**, true label **negative**. {SMALL_CHECKPOINT}: **positive** "
+                      f"(p positive 0.81); {LARGE_CHECKPOINT}: **negative** (p positive 0.20)\n\n"
+                      f"*Why it is hard:* {REPORT_NOTES['test/neg/8977_4']}")
+    assert (small, large) == (f"<{SMALL_CHECKPOINT}>A marvel, but silly.", f"<{LARGE_CHECKPOINT}>A marvel, but silly.")
+    header, _, _ = tab.show_review("test/pos/1_10")
+    assert header.startswith("**test/pos/1_10**, true label **positive**. ") and "Why it is hard" not in header
+
+
+@pytest.mark.parametrize("empty", ["", "   ", None, ["test/neg/8977_4"]])
+def test_show_review_asks_for_an_id(highlighted, empty):
+    with pytest.raises(DataError, match="^Type a review id, or select a row of the table"):
+        tab.show_review(empty)
+
+
+@pytest.mark.parametrize("review_id, shown", [
+    ("test/neg/0_0", "test/neg/0_0"), ("x" * 41, "that id"), ("test/neg/\x1b0", "that id")])
+def test_show_review_names_an_unknown_id_only_if_it_is_short_and_printable(highlighted, review_id, shown):
+    with pytest.raises(DataError) as error:
+        tab.show_review(review_id)
+    assert str(error.value).startswith(f"No review with id {shown} among the reviews shipped with the app")
+    assert str(error.value).endswith("Ids look like test/neg/8977_4.")
+
+
+def test_show_review_of_an_id_missing_from_the_whole_dataset(monkeypatch):
+    full = pd.DataFrame({"review": ["r"] * 50_000, "label": [0] * 50_000}, index=[f"i{n}" for n in range(50_000)])
+    monkeypatch.setattr(tab, "dataset_reviews", lambda: full)
+    with pytest.raises(DataError) as error:
+        tab.show_review("test/neg/0_0")
+    assert str(error.value) == "No review with id test/neg/0_0 in the IMDB dataset. Ids look like test/neg/8977_4."
+
+
+def test_a_selected_row_gives_its_id_from_the_row_itself():
+    event = SimpleNamespace(index=[3, 0], row_value=["test/pos/3_9", "positive", "negative (0.12)"])
+    assert tab.id_from_selection(event) == "test/pos/3_9"
+
+
+def test_display_of_no_rows_keeps_the_columns():
+    shown = tab._display(_rows().iloc[:0])
+    assert list(shown.columns) == ["id", "true", "small says", "large says", "comparison"] and shown.empty

@@ -1,0 +1,120 @@
+"""Staging the Space (webapp/publish.py) from a hand-made repository: exactly the files the app needs."""
+import pytest
+
+from webapp import publish
+
+
+def _repo(root):
+    files = ["app.py", "README.md", "requirements-space.txt", "requirements.txt", "sentiment/a.py",
+             "sentiment/__pycache__/a.py", "explain/b.py", "webapp/c.py", "webapp/notes.txt", "tests/test_x.py",
+             "checkpoints/m/config.json", "checkpoints/m/trainer/state.json", "study/reviews.csv.gz",
+             "shared/imdb/train.csv.gz", "benchmarks/run.py"]
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name)
+    return root
+
+
+def test_space_files_are_the_app_its_packages_checkpoints_and_study(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    files = publish.space_files(repo)
+    assert list(files) == ["README.md", "app.py", "checkpoints/m/config.json", "explain/b.py", "requirements.txt",
+                           "sentiment/a.py", "study/reviews.csv.gz", "webapp/c.py"]
+    assert files["requirements.txt"] == repo / "requirements-space.txt"  # the CPU-only requirements
+    assert files["app.py"] == repo / "app.py"
+
+
+def test_space_files_do_not_depend_on_where_the_repository_lives(tmp_path):
+    repo = _repo(tmp_path / "trainer" / "repo")
+    assert "webapp/c.py" in publish.space_files(repo)
+
+
+def test_space_files_name_what_is_missing(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    (repo / "README.md").unlink()
+    (repo / "requirements-space.txt").unlink()
+    with pytest.raises(publish.PublishError) as error:
+        publish.space_files(repo)
+    assert str(error.value) == "missing from the repository: README.md, requirements.txt"
+
+
+def test_stage_copies_the_files_into_an_empty_folder(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    listing = publish.stage(tmp_path / "space", repo)
+    # each hand-made file holds its own path, so its size is that path's length
+    assert listing == [(name, len(name)) for name in (
+        "README.md", "app.py", "checkpoints/m/config.json", "explain/b.py")] + [
+        ("requirements.txt", len("requirements-space.txt"))] + [(name, len(name)) for name in (
+            "sentiment/a.py", "study/reviews.csv.gz", "webapp/c.py")]
+    assert (tmp_path / "space" / "requirements.txt").read_text() == "requirements-space.txt"
+    assert (tmp_path / "space" / "webapp" / "c.py").read_text() == "webapp/c.py"
+    assert sorted(str(p.relative_to(tmp_path / "space")) for p in (tmp_path / "space").rglob("*")
+                  if p.is_file()) == [name for name, _ in listing]
+
+
+def test_stage_refuses_a_folder_that_is_not_empty(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    (tmp_path / "space").mkdir()
+    (tmp_path / "space" / "old.txt").write_text("x")
+    with pytest.raises(publish.PublishError, match="exists and is not an empty folder"):
+        publish.stage(tmp_path / "space", repo)
+
+
+def test_file_list_marks_files_for_large_file_storage():
+    big = 11 * 1024 * 1024  # over the Hub's 10 MB limit for plain files
+    assert publish.file_list([("app.py", 1_000_000), ("model.safetensors", big),
+                              ("at-limit", publish.HUB_PLAIN_FILE_LIMIT)]) == (
+        "     1.00 MB  app.py\n"
+        "    11.53 MB  model.safetensors  (large-file storage)\n"
+        "    10.49 MB  at-limit\n"
+        "    23.02 MB  in 3 files")
+
+
+class _Api:
+    def __init__(self):
+        self.calls = []
+
+    def create_repo(self, *args, **kwargs):
+        self.calls.append(("create_repo", args, kwargs))
+
+    def upload_folder(self, **kwargs):
+        self.calls.append(("upload_folder", (), kwargs))
+
+
+def test_upload_creates_the_space_and_uploads_the_folder_in_one_commit(tmp_path):
+    api = _Api()
+    assert publish.upload(tmp_path, "me/sentiment", private=True, api=api) == \
+        "https://huggingface.co/spaces/me/sentiment"
+    assert api.calls == [
+        ("create_repo", ("me/sentiment",), {"repo_type": "space", "space_sdk": "gradio", "private": True,
+                                            "exist_ok": True}),
+        ("upload_folder", (), {"folder_path": str(tmp_path), "repo_id": "me/sentiment", "repo_type": "space",
+                               "commit_message": "Publish the app from the repository"})]
+
+
+@pytest.mark.parametrize("argv", [[], ["--repo-id", "no-slash"], ["--repo-id", "a/b/c"]])
+def test_main_refuses_a_missing_or_malformed_repo_id(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        publish.main(argv)
+    assert exit_.value.code == 2
+
+
+def test_main_dry_run_stages_and_lists_without_uploading(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(publish, "stage", lambda folder: [("app.py", 2_000_000)])
+    monkeypatch.setattr(publish, "upload", lambda *a, **k: pytest.fail("a dry run uploads nothing"))
+    assert publish.main(["--dry-run", "--stage", str(tmp_path / "space")]) == 0
+    assert capsys.readouterr().out == (f"     2.00 MB  app.py\n     2.00 MB  in 1 files\n"
+                                       f"staged in {tmp_path / 'space'}\n")
+
+
+def test_main_uploads_and_reports_a_staging_problem(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(publish, "stage", lambda folder: [("app.py", 10)])
+    monkeypatch.setattr(publish, "upload", lambda folder, repo_id, private: f"https://hub/{repo_id}/{private}")
+    assert publish.main(["--repo-id", "me/s", "--stage", str(tmp_path / "s"), "--private"]) == 0
+    assert capsys.readouterr().out.endswith("uploaded: https://hub/me/s/True\n")
+
+    def refuse(folder):
+        raise publish.PublishError("missing from the repository: app.py")
+    monkeypatch.setattr(publish, "stage", refuse)
+    assert publish.main(["--repo-id", "me/s", "--stage", str(tmp_path / "t")]) == 2
+    assert capsys.readouterr().err == "error: missing from the repository: app.py\n"

@@ -1,0 +1,117 @@
+"""The Robustness tab (webapp/robustness_view.py): every table and rate, from hand-made reports."""
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from sentiment.data import DataError
+from sentiment.robustness.report import REPORT_FILE
+from webapp import explanations
+from webapp import robustness_view as view
+
+
+def _robustness_report(rate_a, lift_b, failing_pair="122"):
+    return {"contrast_pairs": {"accuracy_original": 0.96, "accuracy_edited": 0.85, "consistency": 0.812,
+                               "n_pairs": 245, "failing_pairs": {"original_wrong": [failing_pair],
+                                                                 "edited_wrong": [failing_pair, "7"]}},
+            "behaviour": {"capabilities": {
+                "a": {"failure_rate": rate_a, "examples": [{"text": "x, but bad", "original": None,
+                                                            "p_positive": 0.9, "p_original": None}]},
+                "b": {"failure_rate": 0.5, "examples": [{"text": "Bob was dull.", "original": "Ann was dull.",
+                                                         "p_positive": 0.6, "p_original": 0.4}]}}},
+            "taxonomy": {"tags": {"t": {"lift": lift_b, "error_rate_with": 0.2, "error_rate_without": 0.1,
+                                        "n_with": 40},
+                                  "empty": {"lift": None, "error_rate_with": None, "error_rate_without": 0.1,
+                                            "n_with": 0}}}}
+
+
+@pytest.fixture
+def reports():
+    return {"big": _robustness_report(0.25, 2.0), "small": _robustness_report(0.75, 1.456)}
+
+
+def test_capability_rates_one_row_per_capability_and_checkpoint_in_percent(reports):
+    rates = view.capability_rates(reports)
+    assert list(rates.columns) == ["capability", "checkpoint", "failure rate (%)", "bar"]
+    assert rates.values.tolist() == [["a", "big", 25.0, "a · big"], ["b", "big", 50.0, "b · big"],
+                                     ["a", "small", 75.0, "a · small"], ["b", "small", 50.0, "b · small"]]
+
+
+def test_tag_lifts_leave_out_a_tag_no_review_carries(reports):
+    lifts = view.tag_lifts(reports)
+    assert list(lifts.columns) == ["tag", "checkpoint", "lift", "error rate with (%)", "error rate without (%)",
+                                   "reviews with it", "bar"]
+    assert lifts.values.tolist() == [["t", "big", 2.0, 20.0, 10.0, 40, "t · big"],
+                                     ["t", "small", 1.46, 20.0, 10.0, 40, "t · small"]]
+
+
+def test_contrast_summary_in_percent(reports):
+    summary = view.contrast_summary(reports)
+    assert list(summary.columns) == ["checkpoint", "right on originals (%)", "right on edits (%)",
+                                     "right on both (%)", "pairs"]
+    assert summary.values.tolist() == [["big", 96.0, 85.0, 81.2, 245], ["small", 96.0, 85.0, 81.2, 245]]
+
+
+def test_failing_cases_list_every_failing_pair_and_each_case_with_an_original(reports):
+    cases = view.failing_cases({"big": reports["big"]})
+    assert list(cases.columns) == ["key", "checkpoint", "kind", "what failed"]
+    assert cases.values.tolist() == [
+        ["big|pair|122", "big", "contrast pair", "pair 122: original and edited misread"],
+        ["big|pair|7", "big", "contrast pair", "pair 7: edited misread"],
+        ["big|case|b|0", "big", "b", "P(positive) 0.40 -> 0.60: Bob was dull."]]  # MFT case a has no original
+
+
+def test_empty_reports_give_empty_tables_with_their_columns():
+    assert list(view.capability_rates({}).columns) == ["capability", "checkpoint", "failure rate (%)", "bar"]
+    assert view.tag_lifts({}).empty and view.failing_cases({}).empty and view.capability_rates({}).empty
+
+
+def test_case_texts_give_the_original_and_its_variant(reports):
+    assert view.case_texts(reports, "big|case|b|0") == ("big", "Ann was dull.", "Bob was dull.")
+    checkpoint, original, edited = view.case_texts(reports, "big|pair|122")  # whole texts from the CAD dev file
+    assert checkpoint == "big" and "annoyed by how bad" in original and "annoyed by how good" in edited
+
+
+@pytest.mark.parametrize("bad", ["", "nobody|pair|122", "big|case|b|9", "big|case|a|0", "big|case|b|x",
+                                 "big|pair|nonexistent", "big|pair", None])
+def test_case_texts_of_a_bad_key_is_a_message(reports, bad):
+    with pytest.raises(DataError):
+        view.case_texts(reports, bad)
+
+
+def test_load_reports_reads_only_checkpoints_with_a_saved_report(tmp_path):
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / REPORT_FILE).write_text(json.dumps(_robustness_report(0.25, 2.0)))
+    (tmp_path / "none").mkdir()
+    loaded = view.load_reports({"big": str(tmp_path / "big"), "none": str(tmp_path / "none")})
+    assert loaded == {"big": _robustness_report(0.25, 2.0)}
+
+
+def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
+    monkeypatch.setattr(view, "_reports", lambda: reports)
+    note, rates, tags, tag_table, summary, cases = view.overview()
+    assert note == "Reports of `big`, `small`."
+    assert rates.equals(view.capability_rates(reports)) and tags.equals(view.tag_lifts(reports))
+    assert list(tag_table.columns) == ["tag", "checkpoint", "lift", "error rate with (%)", "error rate without (%)",
+                                       "reviews with it"]
+    assert summary.equals(view.contrast_summary(reports))
+    assert list(cases.columns) == ["checkpoint", "kind", "what failed", "key"]
+    assert cases["key"].tolist()[:3] == ["big|pair|122", "big|pair|7", "big|case|b|0"]
+
+
+def test_overview_without_reports_says_how_to_make_them(monkeypatch):
+    monkeypatch.setattr(view, "_reports", lambda: {})
+    assert view.overview()[0] == ("No robustness reports here yet: run `python -m sentiment robustness "
+                                  "--checkpoint checkpoints/NAME --save` for each checkpoint.")
+
+
+def test_selecting_a_failing_case_reads_its_key_from_the_row():
+    event = SimpleNamespace(index=[0, 0], row_value=["big", "contrast pair", "pair 7: edited misread", "big|pair|7"])
+    assert view.key_from_selection(event) == "big|pair|7"
+
+
+def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(reports, monkeypatch):
+    monkeypatch.setattr(view, "_reports", lambda: reports)
+    monkeypatch.setattr(explanations, "contrast", lambda *args: ("contrast of", *args))
+    assert view.compare_case("small|case|b|0") == ("Ann was dull.", "Bob was dull.", "contrast of", "small",
+                                                   "Ann was dull.", "Bob was dull.")

@@ -1,0 +1,43 @@
+"""What every tab that explains a review shares: the pasted text checked, an explanation by
+checkpoint name, the coloured view, and a review set against its edited copy."""
+from __future__ import annotations
+
+from explain.compare import moved_words
+from explain.render import highlighted_html
+from sentiment.errors import DataError
+from sentiment.text import check_text
+
+from .checkpoints import explainer
+
+AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined until completeness holds
+
+
+def check_review(text) -> str:
+    """The pasted text, or a DataError with a message for the person who pasted it."""
+    if not isinstance(text, str) or not text.strip():
+        raise DataError("Paste a review first: the text box is empty.")
+    return check_text(text, "The review")
+
+
+def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
+    """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker).
+
+    ``n_steps``: integration steps for ``method="ig"``; ``AUTO_STEPS`` (0) = adaptive.
+    """
+    steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
+    return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
+
+
+def highlight(checkpoint: str, text: str) -> dict:
+    """Label, P(positive) and the coloured text (``explain.render.highlighted_html``) of one review."""
+    e = explain_text(checkpoint, text)
+    return {"label": e.label, "p_positive": e.p_positive, "html": highlighted_html(e)}
+
+
+def contrast(checkpoint: str, review: str, edited: str):
+    """A review and its edited copy, explained by one checkpoint: both class probabilities (for
+    ``gr.Label``), both coloured texts, and the words whose push moved most (``moved_words``)."""
+    before, after = explain_text(checkpoint, review), explain_text(checkpoint, edited)
+    labels = [{"negative": 1 - e.p_positive, "positive": e.p_positive} for e in (before, after)]
+    return (labels[0], labels[1], highlighted_html(before), highlighted_html(after),
+            moved_words(before, after))
