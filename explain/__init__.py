@@ -21,6 +21,7 @@ toward positive or negative, how much, and how far to trust that.
   (``Explainer.agreement``).
 - ``explain.faithfulness``: ERASER comprehensiveness and sufficiency, per review
   and, as a command, over the misclassified test reviews.
+- ``explain.compare``: a review against its edited copy: which words' pushes moved.
 - ``explain.render``: what a person reads: the coloured text (green toward positive, red toward
   negative), a top-words table and an HTML page, all signed toward positive and escaped.
 - ``python -m explain "review text" --checkpoint DIR [--json]``.
