@@ -128,11 +128,11 @@ def build_demo() -> gr.Blocks:
                 small_view = attribution_view(f"Small checkpoint ({mistakes.SMALL})")
                 large_view = attribution_view(f"Large checkpoint ({mistakes.LARGE})")
             for control in (comparison, min_confidence):
-                control.change(mistakes.filter_mistakes, [comparison, min_confidence],
+                control.change(handler(mistakes.filter_mistakes), [comparison, min_confidence],
                                [mistake_table, counts], api_name=False)
-            demo.load(mistakes.filter_mistakes, [comparison, min_confidence], [mistake_table, counts],
+            demo.load(handler(mistakes.filter_mistakes), [comparison, min_confidence], [mistake_table, counts],
                       api_name="mistakes")
-            demo.load(mistakes.pinned_table, None, pinned, api_name="report_reviews")
+            demo.load(handler(mistakes.pinned_table), None, pinned, api_name="report_reviews")
             mistake_table.select(mistakes.id_from_selection, None, review_id, api_name=False)
             pinned.select(mistakes.id_from_selection, None, review_id, api_name=False)
             show_button.click(handler(mistakes.show_review), [review_id], [shown, small_view, large_view],
@@ -160,7 +160,7 @@ def build_demo() -> gr.Blocks:
                 case_original = gr.Textbox(label="Original", lines=4, interactive=False)
                 case_variant = gr.Textbox(label="Variant", lines=4, interactive=False)
             case_comparison = side_by_side("Original", "Variant")
-            demo.load(robustness_view.overview, None,
+            demo.load(handler(robustness_view.overview), None,
                       [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases],
                       api_name="robustness")
             cases.select(robustness_view.key_from_selection, None, case_key, api_name=False)
@@ -193,8 +193,8 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 confusion = gr.Plot(label="Confusion matrix (test set)")
                 curve = gr.LinePlot(x="step", y="value", color="series", label="Training curve")
-            checkpoint.change(model_info.details, [checkpoint], [details, confusion, curve], api_name=False)
-            demo.load(model_info.details, [checkpoint], [details, confusion, curve], api_name="model")
+            checkpoint.change(handler(model_info.details), [checkpoint], [details, confusion, curve], api_name=False)
+            demo.load(handler(model_info.details), [checkpoint], [details, confusion, curve], api_name="model")
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_MAX_SIZE)
     return demo
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from transformers import HfArgumentParser
 
 from .arguments import DefaultsHelpFormatter, dataclass_from, number_in, positive_int
-from .data import TrainingData, load_reviews, sample, train_and_test, training_data
+from .data import NAMED_DATA, TrainingData, load_reviews, sample, train_and_test, training_data
 from .devices import DEFAULT_PRECISION, DEVICES, PRECISIONS
 from .download import add_commands as add_data_commands
 from .errors import ArgumentError, DataError, run_command
@@ -19,7 +19,7 @@ from .output_files import check_output_path, write_csv
 from .text import check_column, check_text, strip_line_breaks, unknown_share, unknown_warning
 from .tokenization import encode
 from .train import TrainConfig
-from .training_run import RunOptions
+from .training_run import RunOptions, run_training
 
 # The report's three set-ups: (reviews drawn from all 50k, training device).
 FLOWS = {
@@ -51,8 +51,6 @@ def _configs(args) -> tuple[TrainConfig, RunOptions]:
 
 def _run(config: TrainConfig, options: RunOptions, name: str, data: TrainingData):
     """Train, evaluate and save under ``--output`` (default ``runs/NAME``)."""
-    from .training_run import run_training
-
     test = sample(data.test, options.test_limit, config.seed)
     return run_training(data.train, data.validation, test, config, options, options.output or f"runs/{name}",
                         protocol=data.protocol)
@@ -61,7 +59,7 @@ def _run(config: TrainConfig, options: RunOptions, name: str, data: TrainingData
 def cmd_train(args):
     config, options = _configs(args)
     data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
-    name = args.name or (args.data if args.data in ("official", "report", "cad") else Path(str(args.data)).stem)
+    name = args.name or (args.data if args.data in NAMED_DATA else Path(str(args.data)).stem)
     _run(config, options, name, data)
 
 

@@ -178,6 +178,10 @@ def report_split(n: int, seed: int = 42, test_fraction: float = 0.2) -> tuple[pd
     return without_report_reviews(train), test
 
 
+# The data sources a training command names instead of a file.
+NAMED_DATA = ("official", "report", "cad")
+
+
 @dataclass
 class TrainingData:
     """The reviews a training run learns from, chooses its best step on, and is tested on."""
@@ -229,7 +233,7 @@ def train_and_test(data: str, size: int | None, seed: int, test: str | None = No
                    ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(train, test, protocol) for ``official``, ``report`` or a file; ``size``, ``seed`` and ``test`` as
     for :func:`training_data`. The TF-IDF baseline trains on all of train (it has no steps to choose)."""
-    if test is not None and data in ("official", "report", "cad"):
+    if test is not None and data in NAMED_DATA:
         raise ArgumentError(f"--test goes with --data FILE; --data {data} brings its own test split")
     if data == "official":
         train, test_part = official_split(size, seed)

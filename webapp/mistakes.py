@@ -25,27 +25,22 @@ from .checkpoints import predictor
 from .examples import dataset_reviews, reviews_source
 from .explanations import highlight
 
-
 INTRO = f"""The error study of the lab report, on the shipped predictions for all 25,000 test reviews.
 *Small* is `{SMALL}` (8,000 training reviews, like the report's first set-up), *large* is
 `{LARGE}` (the full training split). Select a row, or type an id, to read the review and see
 which words each checkpoint leaned on."""
 
 
-def _checkpoint(name: str):
-    return shipped_checkpoint(name)
-
-
 @lru_cache(maxsize=1)
 def study_table() -> pd.DataFrame:
     for name in (SMALL, LARGE):
-        if not (_checkpoint(name) / PREDICTIONS_FILE).is_file():
+        if not (shipped_checkpoint(name) / PREDICTIONS_FILE).is_file():
             raise DataError(f"checkpoints/{name}/{PREDICTIONS_FILE} is missing; the error study needs both "
                             f"shipped checkpoints.")
-    small, large = read_predictions(_checkpoint(SMALL)), read_predictions(_checkpoint(LARGE))
+    small, large = read_predictions(shipped_checkpoint(SMALL)), read_predictions(shipped_checkpoint(LARGE))
     table = compare(small, large, truth_with_texts(small, dataset_reviews()))
-    if (_checkpoint(CAD) / PREDICTIONS_FILE).is_file():
-        table = with_cad(table, read_predictions(_checkpoint(CAD)))
+    if (shipped_checkpoint(CAD) / PREDICTIONS_FILE).is_file():
+        table = with_cad(table, read_predictions(shipped_checkpoint(CAD)))
     return table
 
 
@@ -99,7 +94,7 @@ def pinned_table() -> pd.DataFrame:
         row = {"id": review_id, "true": {"neg": LABELS[0], "pos": LABELS[1]}[review_id.split("/")[1]]}
         if reviews is not None:
             for name, column in ((SMALL, "small says"), (LARGE, "large says")):
-                if (_checkpoint(name) / "config.json").is_file() and review_id in reviews.index:
+                if (shipped_checkpoint(name) / "config.json").is_file() and review_id in reviews.index:
                     p = float(predictor(name).p_positive([reviews.at[review_id, "review"]])[0])
                     row[column] = f"{predicted_label(p)} ({p:.2f})"
         row["why it is hard"] = note

@@ -120,7 +120,7 @@ def _predictions(ids, sentiment, predicted, p):
 @pytest.fixture
 def shipped(tmp_path, monkeypatch):
     """Checkpoint folders under tmp_path, and the reviews the tab reads texts from."""
-    monkeypatch.setattr(tab, "_checkpoint", lambda name: tmp_path / name)
+    monkeypatch.setattr(tab, "shipped_checkpoint", lambda name: tmp_path / name)
     monkeypatch.setattr(tab, "dataset_reviews", lambda: pd.DataFrame(
         {"review": ["good film", "bad film"], "label": [1, 0]}, index=["x", "y"]))
     tab.study_table.cache_clear()
