@@ -131,7 +131,7 @@ class Explainer:
         # A model passed to ``Explainer(...)`` is left as the caller set it.
         resolved = resolve_precision(model.device.type, precision)
         model.set_attn_implementation("eager" if resolved == "bf16" else "sdpa")
-        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), precision, baseline)
+        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), resolved, baseline)
 
     def _target_id(self, target: int | str | None, predicted: int) -> int:
         if target is None:
@@ -174,7 +174,8 @@ class Explainer:
         with torch.no_grad(), autocast(self.model.device.type, self.precision):
             embedded = self.model.get_input_embeddings()(ids).float()
             logits = self.model(inputs_embeds=torch.cat([embedded, baseline])).logits.float()
-        predicted = predicted_class(float(logits[0].softmax(-1)[1]))  # the project's rule: 0.5 reads positive
+        p_positive = float(logits[0].softmax(-1)[1])
+        predicted = predicted_class(p_positive)  # the project's rule: 0.5 reads positive
         target_id = self._target_id(target, predicted)
         margins = margin(logits, target_id)
         margin_input, margin_baseline = float(margins[0]), float(margins[1])
@@ -199,7 +200,7 @@ class Explainer:
             total = float(sum(scores))
 
         return Explanation(
-            text=text, label=LABELS[predicted], p_positive=float(logits[0].softmax(-1)[1]),
+            text=text, label=LABELS[predicted], p_positive=p_positive,
             target=LABELS[target_id], method=method, words=words,
             margin_input=margin_input, margin_baseline=margin_baseline, baseline=self.baselines.kind,
             baseline_p_positive=float(logits[1].softmax(-1)[1]), attribution_sum=total,
