@@ -14,7 +14,7 @@ import gradio as gr  # noqa: E402
 
 from webapp import (checkpoints, classify, contrast, examples, explain_view, mistakes,  # noqa: E402
                     model_info, robustness_view)
-from webapp.errors import user_errors  # noqa: E402
+from webapp.errors import SpeakingBlocks, user_errors  # noqa: E402
 from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
 INTRO = """# Why does BERT get this review wrong?
@@ -24,6 +24,9 @@ irony, contrasts that end badly, praise phrased through negations."""
 
 # Explanations cost about a second of CPU each; more at once would only queue inside torch.
 EXPLAIN_CONCURRENCY = 2
+# CSV files classified at once: four at once with two long explanations peaked at 2.85 GB (issue 23's probe),
+# one at a time at 1.27 GiB (`python -m benchmarks.app_load --scenario csv`); more would share the same CPUs.
+CSV_CONCURRENCY = 1
 # Requests waiting beyond this are turned away with "queue full" rather than held for minutes.
 QUEUE_MAX_SIZE = 64
 # Files Gradio writes for visitors (CSV downloads, uploads) are removed after an hour, checked hourly.
@@ -57,7 +60,7 @@ def build_demo() -> gr.Blocks:
     limit_arenas()  # before Gradio starts its worker threads
     names = checkpoints.checkpoint_names()  # names only: server paths never reach a client
     example_texts = examples.all_examples()
-    with gr.Blocks(title="Why does BERT get this review wrong?", delete_cache=DELETE_CACHE) as demo:
+    with SpeakingBlocks(title="Why does BERT get this review wrong?", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
         checkpoint = gr.Dropdown(choices=names, value=names[0] if names else None, label="Checkpoint")
 
@@ -84,7 +87,7 @@ def build_demo() -> gr.Blocks:
             classify_button.click(handler(classify.classify_for_app), [checkpoint, review], [label, length],
                                   api_name="classify")
             csv_button.click(handler(classify.classify_csv_for_app), [checkpoint, csv_in], [csv_out, csv_note],
-                             api_name="classify_csv")
+                             api_name="classify_csv", concurrency_limit=CSV_CONCURRENCY, concurrency_id="csv")
 
         # ---- 2. Explain -------------------------------------------------------------------
         with gr.Tab("Explain"):
@@ -92,7 +95,7 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 method = gr.Radio([("integrated gradients", "ig"), ("occlusion", "occlusion")], value="ig",
                                   label="Method")
-                n_steps = gr.Slider(0, 64, value=explain_view.AUTO_STEPS, step=4,
+                n_steps = gr.Slider(0, explain_view.MAX_STEPS, value=explain_view.AUTO_STEPS, step=4,
                                     label="Integration steps (0 = automatic: placed where the margin changes, refined until the check passes)")
                 check_occlusion = gr.Checkbox(label="Also measure agreement with occlusion (slower)")
             explain_button = gr.Button("Explain", variant="primary")
@@ -107,7 +110,8 @@ def build_demo() -> gr.Blocks:
             explain_button.click(handler(explain_view.explain_for_app),
                                  [checkpoint, explain_review, method, n_steps, check_occlusion],
                                  [verdict, highlighted, top_words, trust], api_name="explain",
-                                 concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
+                                 concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain",
+                                 preprocess=False)  # the handler checks each value and names what is wrong
 
         # ---- 3. Mistakes ------------------------------------------------------------------
         with gr.Tab("Mistakes"):
@@ -127,11 +131,13 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 small_view = attribution_view(f"Small checkpoint ({mistakes.SMALL})")
                 large_view = attribution_view(f"Large checkpoint ({mistakes.LARGE})")
+            # preprocess=False: filter_mistakes checks the values itself and says what is wrong with one; Gradio's
+            # checks of a Radio or a Slider fail without a message on a string or null, and let NaN through
             for control in (comparison, min_confidence):
                 control.change(handler(mistakes.filter_mistakes), [comparison, min_confidence],
-                               [mistake_table, counts], api_name=False)
+                               [mistake_table, counts], api_name=False, preprocess=False)
             demo.load(handler(mistakes.filter_mistakes), [comparison, min_confidence], [mistake_table, counts],
-                      api_name="mistakes")
+                      api_name="mistakes", preprocess=False)
             demo.load(handler(mistakes.pinned_table), None, pinned, api_name="report_reviews")
             mistake_table.select(mistakes.id_from_selection, None, review_id, api_name=False)
             pinned.select(mistakes.id_from_selection, None, review_id, api_name=False)

@@ -12,6 +12,14 @@ quiet. Two bursts, so "returns near its idle size between bursts" is seen.
 Not a test: it prints figures.
 
     python -m benchmarks.app_load [--clients 20 --requests 10 --explain-share 0.3 --bursts 2]
+
+``--scenario csv`` sends instead, all at once, ``--csv-jobs`` CSV uploads of
+``--csv-rows`` long reviews each (study reviews over 1,500 characters, all cut
+in the middle at 256 tokens) and ``--long-explains`` explanations of a
+``--long-chars``-character review: the burst that bounds the CSV jobs that run
+at once (``app.CSV_CONCURRENCY``).
+
+    python -m benchmarks.app_load --scenario csv [--csv-jobs 4 --csv-rows 500 --long-explains 2]
 """
 from __future__ import annotations
 
@@ -102,6 +110,43 @@ def burst(url: str, texts: list[str], clients: int, requests: int, explain_share
         return [r for results in pool.map(lambda plan: one_client(url, plan), plans) for r in results]
 
 
+LONG_REVIEW_CHARS = 1_500  # about 350 word pieces: past the 256 tokens the checkpoints read
+
+
+def csv_burst(url: str, texts: list[str], folder: Path, csv_jobs: int, rows: int, long_explains: int,
+              long_chars: int, rng: random.Random) -> list[tuple[str, float, str | None]]:
+    """``csv_jobs`` CSV uploads and ``long_explains`` explanations of a ``long_chars``-character review, all sent
+    at once, each by its own client; ``(kind, seconds, error or None)`` per request."""
+    import pandas as pd
+    from gradio_client import handle_file
+
+    long_texts = [t for t in texts if len(t) > LONG_REVIEW_CHARS]
+    jobs = []
+    for i in range(csv_jobs):
+        path = folder / f"long-{i}.csv"
+        pd.DataFrame({"review": rng.choices(long_texts, k=rows)}).to_csv(path, index=False)
+        jobs.append(("classify_csv", str(path)))
+    for _ in range(long_explains):
+        jobs.append(("explain", " ".join(rng.sample(texts, 200))[:long_chars]))
+
+    def send(job):
+        kind, payload = job
+        client, started = Client(url, verbose=False), time.perf_counter()
+        try:
+            if kind == "explain":
+                client.predict(CHECKPOINT, payload, "ig", 0, False, api_name="/explain")
+            else:
+                client.predict(CHECKPOINT, handle_file(payload), api_name="/classify_csv")
+            error = None
+        except Exception as e:  # noqa: BLE001 (a benchmark counts every failure, whatever it is)
+            error = f"{type(e).__name__}: {str(e)[:200]}"
+        client.close()
+        return kind, time.perf_counter() - started, error
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(send, jobs))
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -116,6 +161,13 @@ def main(argv=None) -> int:
     parser.add_argument("--bursts", type=positive_int, default=2)
     parser.add_argument("--rest", type=number_in(float, 0.0), default=15.0, help="seconds of quiet after a burst")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scenario", choices=("mixed", "csv"), default="mixed",
+                        help="mixed: classifications and explanations by --clients; csv: the CSV burst below")
+    parser.add_argument("--csv-jobs", type=positive_int, default=4, help="csv: CSV uploads sent at once")
+    parser.add_argument("--csv-rows", type=positive_int, default=500, help="csv: long reviews per CSV")
+    parser.add_argument("--long-explains", type=number_in(int, 0), default=2,
+                        help="csv: explanations of a long review sent with them")
+    parser.add_argument("--long-chars", type=positive_int, default=99_000, help="csv: that review's length")
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -128,14 +180,20 @@ def main(argv=None) -> int:
         # warm up: every model the requests use is loaded before "idle" is read
         one_client(url, [("classify", texts[0]), ("explain", texts[1])])
         idle = sampler.rss()
-        print(f"{url}: {args.clients} clients x {args.requests} requests a burst "
-              f"({args.explain_share:.0%} explanations), {args.bursts} bursts; "
-              f"{os.cpu_count()} CPUs; idle RSS {idle / 2**30:.2f} GiB", flush=True)
+        shape = (f"{args.csv_jobs} CSVs of {args.csv_rows} long reviews + {args.long_explains} explanations of "
+                 f"{args.long_chars:,} characters at once" if args.scenario == "csv" else
+                 f"{args.clients} clients x {args.requests} requests ({args.explain_share:.0%} explanations)")
+        print(f"{url}: {shape} a burst, {args.bursts} bursts; {os.cpu_count()} CPUs; "
+              f"idle RSS {idle / 2**30:.2f} GiB", flush=True)
         results = []
         for b in range(1, args.bursts + 1):
             with MemorySampler(process.pid) as during:
                 started = time.perf_counter()
-                done = burst(url, texts, args.clients, args.requests, args.explain_share, rng)
+                if args.scenario == "csv":
+                    done = csv_burst(url, texts, log.parent, args.csv_jobs, args.csv_rows, args.long_explains,
+                                     args.long_chars, rng)
+                else:
+                    done = burst(url, texts, args.clients, args.requests, args.explain_share, rng)
                 took = time.perf_counter() - started
             time.sleep(args.rest)
             after = sampler.rss()
@@ -147,7 +205,7 @@ def main(argv=None) -> int:
                 print(f"  {kind}: {error}")
             results += done
         print(f"\n{'request':<10} {'n':>5} {'errors':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-        for kind in ("classify", "explain"):
+        for kind in ("classify", "classify_csv", "explain"):
             times = [t for k, t, e in results if k == kind and not e]
             n_errors = sum(1 for k, _, e in results if k == kind and e)
             if times:

@@ -9,7 +9,7 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
-from sentiment.errors import DataError, run_command  # noqa: E402
+from sentiment.errors import ArgumentError, DataError, run_command  # noqa: E402
 from sentiment.labels import LABELS  # noqa: E402
 from sentiment.output_files import check_output_path  # noqa: E402
 from sentiment.paths import DEFAULT_CHECKPOINT  # noqa: E402
@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="ig: integrated gradients (with a completeness check); occlusion: drop one word at a time")
     parser.add_argument("--target", choices=LABELS,
                         help="class to explain (default: the predicted one)")
-    parser.add_argument("--steps", type=number_in(int, 1, MAX_STEPS), help="integration steps (default: adaptive)")
+    parser.add_argument("--steps", type=number_in(int, 1, MAX_STEPS),
+                        help="integration steps, --method ig only (default: adaptive)")
     parser.add_argument("--baseline", choices=BASELINES, default="neutral",
                         help="the review with its words taken out: neutral (calibrated to P(positive) ~0.5, "
                              "the default) or a fixed token")
@@ -69,7 +70,27 @@ def _read_stdin() -> str:
         raise DataError(f"the text on standard input is not UTF-8 (byte {error.start + 1:,})") from None
 
 
+def _check_flags(args) -> None:
+    """Refuse a flag that the chosen method would ignore: a silent no-op reads as if it had been applied."""
+    if args.steps is not None and args.method != "ig":
+        raise ArgumentError(f"--steps sets the integration steps of --method ig; --method {args.method} has "
+                            f"none (leave --steps out)")
+
+
+def _write_html(e, path: str) -> None:
+    """The explanation as a self-contained page at ``path``; a write that fails is a DataError."""
+    from .render import to_html
+
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(to_html(e))
+    except OSError as error:
+        raise DataError(f"{path}: the HTML page could not be written ({error.strerror}); "
+                        f"the explanation is printed above") from None
+
+
 def _explain(args) -> None:
+    _check_flags(args)
     text = _read_stdin() if args.text == "-" else args.text
     check_text(text)
     if args.html:
@@ -78,12 +99,10 @@ def _explain(args) -> None:
 
     e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(
         text, args.target, args.method, args.steps)
+    # printed first: should the page fail after all (a full disk), the explanation is not lost
+    print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _report(e, args.top), flush=True)
     if args.html:
-        from .render import to_html
-
-        with open(args.html, "w", encoding="utf-8") as f:
-            f.write(to_html(e))
-    print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _report(e, args.top))
+        _write_html(e, args.html)
 
 
 def main(argv: list[str] | None = None) -> int:

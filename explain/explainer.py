@@ -63,6 +63,10 @@ class Explanation:
     dropped: DroppedSpan | None
     seconds: float
     precision: str             # what every margin and score was computed in: "bf16" or "fp32"
+    # sum of |score| over the word pieces (integrated gradients; None for occlusion): what
+    # ``completeness_error`` divides by. The words' own |score| can sum to less, where the pieces
+    # of one word ("isn", "'", "t") pull opposite ways.
+    attribution_mass: float | None = None
     # What the model read and which of its positions make up each word: for
     # occlusion and faithfulness, which perturb the same input.
     input_ids: list[int] = field(repr=False, default_factory=list)
@@ -191,12 +195,13 @@ class Explainer:
             words = merge_word_pieces(text, offsets, token_scores, head_end)
             delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
             total, error, relative = ig.attribution_sum, ig.completeness_error, ig.relative_delta
+            mass = ig.attribution_mass
         else:
             margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id,
                                                     self.precision)
             words = [Word(w.word, w.start, w.end, s)
                      for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets), head_end), scores)]
-            delta = error = relative = n = note = None
+            delta = error = relative = n = note = mass = None
             total = float(sum(scores))
 
         return Explanation(
@@ -206,7 +211,8 @@ class Explainer:
             baseline_p_positive=float(logits[1].softmax(-1)[1]), attribution_sum=total,
             convergence_delta=delta, completeness_error=error, relative_delta=relative, n_steps=n, steps_note=note,
             dropped=dropped_span(text, offsets, encoded["cut"]),
-            seconds=time.perf_counter() - started, precision=self.precision, input_ids=input_ids, token_groups=groups)
+            seconds=time.perf_counter() - started, precision=self.precision, attribution_mass=mass,
+            input_ids=input_ids, token_groups=groups)
 
     def agreement(self, text: str, target: int | str | None = None) -> tuple[Explanation, Explanation, float]:
         """Integrated gradients, occlusion, and the Spearman rank agreement of their word scores."""

@@ -43,7 +43,12 @@ class DroppedSpan:
 
     @property
     def message(self) -> str:
-        return f"... {self.n_words} words not read by the model ..."
+        """What a reader is told: the words skipped, or, for a middle without any (only punctuation, emoji,
+        symbols), the tokens, since "0 words" would say nothing was skipped."""
+        if self.n_words:
+            return f"... {self.n_words} word{'s' * (self.n_words != 1)} not read by the model ..."
+        tokens = f"{self.n_tokens} token{'s' * (self.n_tokens != 1)}"
+        return f"... {tokens} of punctuation or symbols not read by the model ..."
 
 
 def word_groups(text: str, offsets: list[tuple[int, int]], head_end: int | None = None) -> list[list[int]]:

@@ -62,6 +62,13 @@ def check_values(config, rules: dict) -> None:
             raise ArgumentError(f"--{name.replace('_', '-')}: {error}") from None
 
 
+def check_fields(config) -> None:
+    """Check each field of a config dataclass whose metadata names a ``type`` (one of the rules above) by
+    that rule: the rule argparse applies to the flag, applied to a config made in code too."""
+    check_values(config, {f.name: f.metadata["type"] for f in dataclasses.fields(config)
+                          if "type" in f.metadata and getattr(config, f.name) is not None})
+
+
 def dataclass_from(cls, namespace: argparse.Namespace):
     """An instance of the dataclass ``cls`` from parsed arguments holding its fields (``HfArgumentParser``)."""
     return cls(**{f.name: getattr(namespace, f.name) for f in dataclasses.fields(cls) if f.init})

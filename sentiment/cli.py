@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from transformers import HfArgumentParser
 
-from .arguments import DefaultsHelpFormatter, dataclass_from, number_in, positive_int
-from .data import NAMED_DATA, TrainingData, load_reviews, sample, train_and_test, training_data
-from .devices import DEFAULT_PRECISION, DEVICES, PRECISIONS
+from .arguments import DefaultsHelpFormatter, check_fields, dataclass_from, number_in, positive_int
+from .data import (NAMED_DATA, REPORT_REVIEW_IDS, TrainingData, load_reviews, sample, train_and_test,
+                   training_data)
+from .devices import DEFAULT_PRECISION, Device, Precision
 from .download import add_commands as add_data_commands
 from .errors import ArgumentError, DataError, run_command
 from .model import check_model_source
-from .output_files import check_output_path, write_csv
+from .output_files import check_output_folder, check_output_path, write_csv
 from .text import check_column, check_text, strip_line_breaks, unknown_share, unknown_warning
 from .tokenization import encode
 from .train import TrainConfig
@@ -37,10 +40,100 @@ class _ParserWithDefaults(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
+class _FlagParser(HfArgumentParser):
+    """``HfArgumentParser``, which makes a dataclass's fields flags, with two rules of this project's flags:
+
+    - a field whose metadata names a ``type`` (a rule of ``sentiment.arguments``) is parsed by that rule, so
+      argparse refuses a bad value with the rule it broke, before any work;
+    - a switch that is off by default is a plain ``--json``: ``HfArgumentParser`` makes it ``--json [JSON]``,
+      which takes the next word for its value (``predict --json "a fine film"``, ``experiment --resume flow1``).
+
+    Those two kinds of flag are named as the README and the help write flags, ``--batch-size`` only:
+    argparse names a refused flag by all its names, and ``--batch_size/--batch-size`` reads as two flags.
+    """
+
+    @staticmethod
+    def _parse_dataclass_field(parser, field):
+        name = f"--{field.name.replace('_', '-')}"
+        if field.type is bool and field.default is False:
+            parser.add_argument(name, action="store_true", help=field.metadata["help"])
+        elif "type" in field.metadata:
+            default = {"required": True} if field.default is dataclasses.MISSING else {"default": field.default}
+            parser.add_argument(name, **field.metadata, **default)
+        else:
+            HfArgumentParser._parse_dataclass_field(parser, field)
+
+
+def _flags(*classes) -> HfArgumentParser:
+    """A parent parser whose flags are the fields of the dataclasses ``classes`` (their help, default, rule)."""
+    return _FlagParser(list(classes), add_help=False)
+
+
 def _training_options() -> HfArgumentParser:
     """The flags of ``train`` and ``experiment``, generated from ``TrainConfig`` and ``RunOptions``."""
-    return HfArgumentParser([TrainConfig, RunOptions], add_help=False)
+    return _flags(TrainConfig, RunOptions)
 
+
+# ---- the flags of the commands that run a saved checkpoint, generated from these fields ----------------
+
+@dataclass
+class CheckpointOptions:
+    """Which checkpoint, where and how it runs, what is printed: the flags of ``evaluate``, ``predict`` and
+    ``robustness``."""
+
+    checkpoint: str = field(metadata={"help": "checkpoint folder or Hub id"})
+    device: Device = field(default="cpu", metadata={"help": "where the model runs"})
+    precision: Precision = field(default=DEFAULT_PRECISION, metadata={
+        "help": "auto: bf16 where the CPU or GPU has it, else fp32"})
+    batch_size: int = field(default=32, metadata={"help": "reviews per forward pass", "type": positive_int})
+    json: bool = field(default=False, metadata={"help": "print one JSON value"})
+
+    def __post_init__(self):
+        check_fields(self)
+
+
+@dataclass
+class EvaluateOptions:
+    """The flags of ``evaluate`` besides the checkpoint's."""
+
+    data: str = field(default="test", metadata={"help": "test, train, all, or a CSV / aclImdb folder"})
+    limit: int | None = field(default=None, metadata={
+        "help": "a random sample of this many reviews (default: all)", "type": positive_int})
+    seed: int = field(default=0, metadata={"help": "which random sample --limit draws"})
+    predictions: str | None = field(default=None, metadata={
+        "help": "write the predictions table to this CSV (formula cells escaped)"})
+
+    def __post_init__(self):
+        check_fields(self)
+
+
+@dataclass
+class PredictOptions:
+    """The flags of ``predict`` besides the checkpoint's (the review texts are its positional arguments)."""
+
+    csv: str | None = field(default=None, metadata={"help": "a CSV with a 'review' column, instead of text"})
+
+
+@dataclass
+class RobustnessOptions:
+    """The flags of ``robustness`` besides the checkpoint's."""
+
+    save: bool = field(default=False, metadata={
+        "help": "also write the report to CHECKPOINT/robustness.json (what the app shows without the dataset)"})
+    skip_taxonomy: bool = field(default=False, metadata={
+        "help": "leave out the error taxonomy, which needs the IMDB test reviews and predictions.csv.gz"})
+    limit_taxonomy: int | None = field(default=None, metadata={
+        "help": "tag a random sample of N test reviews instead of all 25,000", "type": positive_int,
+        "metavar": "N"})
+
+    def __post_init__(self):
+        check_fields(self)
+        if self.skip_taxonomy and self.limit_taxonomy is not None:
+            raise ArgumentError("--limit-taxonomy samples the error taxonomy, which --skip-taxonomy leaves out: "
+                                "give one of them")
+
+
+# ---- the commands ------------------------------------------------------------------------------
 
 def _configs(args) -> tuple[TrainConfig, RunOptions]:
     """The run's settings from its flags, checked, and its base model found: all before any data is read."""
@@ -49,54 +142,84 @@ def _configs(args) -> tuple[TrainConfig, RunOptions]:
     return config, options
 
 
-def _run(config: TrainConfig, options: RunOptions, name: str, data: TrainingData):
-    """Train, evaluate and save under ``--output`` (default ``runs/NAME``)."""
-    test = sample(data.test, options.test_limit, config.seed)
-    return run_training(data.train, data.validation, test, config, options, options.output or f"runs/{name}",
-                        protocol=data.protocol)
+def _sample(reviews, limit: int | None, seed: int, flag: str):
+    """``sample`` of ``limit`` reviews, saying so on stderr when ``limit`` asks for more than there are: all
+    are used then, and a reader of the results should not believe the limit was reached."""
+    if limit is not None and limit > len(reviews):
+        print(f"{flag} {limit:,}: the data holds only {len(reviews):,} reviews; using all of them", file=sys.stderr)
+    return sample(reviews, limit, seed)
+
+
+def _run(config: TrainConfig, options: RunOptions, output: str, data: TrainingData):
+    """Train, evaluate and save under ``output``."""
+    test = _sample(data.test, options.test_limit, config.seed, "--test-limit")
+    return run_training(data.train, data.validation, test, config, options, output, protocol=data.protocol)
+
+
+def _output(options: RunOptions, name: str) -> str:
+    """The run folder, ``--output`` or ``runs/NAME``, checked writable before any data is read."""
+    output = options.output or f"runs/{name}"
+    check_output_folder(output)
+    return output
+
+
+def _reviews_drawn(data: TrainingData, source: str) -> int:
+    """How many reviews the split drew where ``--size`` counts them: official or a file, the training part
+    (validation included); report, all three parts, and the report's reviews, drawn but kept out of
+    training (counted as if all drawn: exact when the draw took everything, an upper bound otherwise)."""
+    drawn = len(data.train) + len(data.validation)
+    if source != "report":
+        return drawn
+    kept_out = len(REPORT_REVIEW_IDS) - int(data.test["id"].isin(REPORT_REVIEW_IDS).sum())
+    return drawn + len(data.test) + kept_out
+
+
+def _size_used(data: TrainingData, source: str, size: int) -> TrainingData:
+    """``data``, whose protocol names the reviews drawn, not the ``--size`` asked when fewer exist (and says
+    so on stderr): the split is then the one without ``--size``."""
+    drawn = _reviews_drawn(data, source)
+    if drawn < size:
+        print(f"--size {size:,}: --data {source} has only {drawn:,} reviews to draw; using all of them",
+              file=sys.stderr)
+        data.protocol = data.protocol.replace(f"{size:,}", f"{drawn:,}")
+    return data
 
 
 def cmd_train(args):
     config, options = _configs(args)
-    data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
+    if args.size is not None and args.data == "cad":
+        raise ArgumentError("--size goes with --data official, report or FILE; --data cad trains on every CAD "
+                            "pair, with --replay-ratio IMDB reviews per pair")
     name = args.name or (args.data if args.data in NAMED_DATA else Path(str(args.data)).stem)
-    _run(config, options, name, data)
+    output = _output(options, name)
+    data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
+    if args.size is not None:
+        data = _size_used(data, args.data, args.size)
+    _run(config, options, output, data)
 
 
 def cmd_experiment(args):
     from .devices import accelerator_or_cpu
 
     config, options = _configs(args)
+    output = _output(options, args.flow)
     size, device = FLOWS[args.flow]
     config.device = accelerator_or_cpu() if device == "accelerator" else device
     data = training_data("report", size, config.seed, options.validation_size)
     data.protocol = f"{args.flow}: {data.protocol}"
-    _run(config, options, args.flow, data)
+    _run(config, options, output, data)
 
 
-def _load_predictor(args):
+def _load_predictor(checkpoint: CheckpointOptions):
     from .predictor import Predictor
 
-    return Predictor.from_pretrained(args.checkpoint, device=args.device, precision=args.precision)
+    return Predictor.from_pretrained(checkpoint.checkpoint, device=checkpoint.device,
+                                     precision=checkpoint.precision)
 
 
-def cmd_evaluate(args):
-    from .evaluate import evaluate
-
-    if args.predictions:
-        check_output_path(args.predictions)  # before the evaluation, not after it
-    reviews = sample(load_reviews(args.data), args.limit, args.seed)
-    predictor = _load_predictor(args)
-    metrics, predictions, timings = evaluate(
-        predictor.model, predictor.tokenizer, reviews, predictor.max_length, predictor.device,
-        predictor.precision, args.batch_size, progress=not args.json)
-    if args.predictions:
-        write_csv(predictions, args.predictions)
-    if args.json:
-        print(json.dumps({**metrics, **timings, "device": predictor.device,
-                          "mixed_precision": predictor.precision}))
-        return
-    print(f"{metrics['n']:,} reviews from {args.data}, {predictor.device}/{predictor.precision}, "
+def _print_metrics(metrics: dict, timings: dict, data: str, device: str, precision: str) -> None:
+    """``evaluate``'s text output: the figures, then the confusion matrix."""
+    print(f"{metrics['n']:,} reviews from {data}, {device}/{precision}, "
           f"{timings['evaluation_s']:.1f} s ({timings['evaluation_reviews_per_s']:.1f} reviews/s)")
     for key in ("accuracy", "precision", "recall", "f1"):
         print(f"{key:>10}: {metrics[key]:.4f}")
@@ -105,22 +228,45 @@ def cmd_evaluate(args):
           f"  [[{tn:6d} {fp:6d}]\n   [{fn:6d} {tp:6d}]]")
 
 
+def cmd_evaluate(args):
+    from .evaluate import evaluate
+
+    checkpoint, options = dataclass_from(CheckpointOptions, args), dataclass_from(EvaluateOptions, args)
+    if options.predictions:
+        check_output_path(options.predictions)  # before the evaluation, not after it
+    reviews = _sample(load_reviews(options.data), options.limit, options.seed, "--limit")
+    predictor = _load_predictor(checkpoint)
+    metrics, predictions, timings = evaluate(
+        predictor.model, predictor.tokenizer, reviews, predictor.max_length, predictor.device,
+        predictor.precision, checkpoint.batch_size, progress=not checkpoint.json)
+    # The results first: should the file fail after all (a full disk), the evaluation is not lost.
+    if checkpoint.json:
+        print(json.dumps({**metrics, **timings, "device": predictor.device,
+                          "mixed_precision": predictor.precision}), flush=True)
+    else:
+        _print_metrics(metrics, timings, options.data, predictor.device, predictor.precision)
+        sys.stdout.flush()
+    if options.predictions:
+        write_csv(predictions, options.predictions)
+
+
 def cmd_predict(args):
-    if bool(args.text) == bool(args.csv):
+    checkpoint, options = dataclass_from(CheckpointOptions, args), dataclass_from(PredictOptions, args)
+    if bool(args.text) == bool(options.csv):
         raise ArgumentError("give either review text or --csv FILE (one of them)")
-    if args.csv:
-        texts = load_reviews(args.csv, require_labels=False)["review"].tolist()
-        check_column(texts, Path(args.csv).name)
+    if options.csv:
+        texts = load_reviews(options.csv, require_labels=False)["review"].tolist()
+        check_column(texts, Path(options.csv).name)
     else:
         texts = [check_text(t, f"review {i}") for i, t in enumerate(args.text, start=1)]
-    predictor = _load_predictor(args)
-    predictions = predictor.predict(texts, args.batch_size, progress=bool(args.csv))
+    predictor = _load_predictor(checkpoint)
+    predictions = predictor.predict(texts, checkpoint.batch_size, progress=bool(options.csv))
     read = encode(predictor.tokenizer, [strip_line_breaks(t) for t in texts], predictor.max_length)
     for i, item in enumerate(read, start=1):
         warning = unknown_warning(unknown_share(predictor.tokenizer, item["input_ids"]))
         if warning:
             print(f"review {i}: {warning}", file=sys.stderr)
-    if args.json:
+    if checkpoint.json:
         print(json.dumps(predictions))
         return
     for text, p in zip(texts, predictions):
@@ -131,6 +277,7 @@ def cmd_predict(args):
 def cmd_baseline(args):
     from .baseline import run_baseline
 
+    check_output_folder(args.output)  # before the 40 s of fitting, not after them
     train, test, _ = train_and_test(args.data, args.size, args.seed)
     run_baseline(train, test, args.output)
 
@@ -138,24 +285,36 @@ def cmd_baseline(args):
 def cmd_study(args):
     from .study import build_study_file
 
+    check_output_path(args.output)
     path, frame = build_study_file(Path(args.checkpoints), Path(args.output))
     print(f"{path}: {len(frame):,} reviews ({(frame['sentiment'] == 'positive').sum():,} positive), "
           f"{path.stat().st_size / 1e6:.2f} MB")
 
 
 def cmd_robustness(args):
-    from .robustness.report import render_text, save
+    from .robustness.report import REPORT_FILE, render_text, save
     from .robustness.run import robustness_report, taxonomy_reviews
 
-    if args.save and not Path(args.checkpoint).is_dir():
-        raise ArgumentError(f"--save writes into the checkpoint folder, and {args.checkpoint} is not a local folder")
-    # the taxonomy's data before the model: missing data fails at once
-    reviews = None if args.skip_taxonomy else taxonomy_reviews(args.checkpoint, args.limit_taxonomy)
-    report = robustness_report(_load_predictor(args), args.checkpoint, reviews, args.batch_size,
-                               args.limit_taxonomy, progress=not args.json)
-    if args.save:
-        print(f"saved {save(report, args.checkpoint)}", file=sys.stderr)
-    print(json.dumps(report) if args.json else render_text(report))
+    checkpoint, options = dataclass_from(CheckpointOptions, args), dataclass_from(RobustnessOptions, args)
+    folder = Path(checkpoint.checkpoint)
+    if options.save:
+        if not folder.is_dir():
+            raise ArgumentError(f"--save writes into the checkpoint folder, and {folder} is not a local folder")
+        check_output_path(folder / REPORT_FILE)
+    predictor = None
+    if not folder.is_dir():
+        # Not a local folder: a Hub id, or a mistyped path. Loading it first names the checkpoint in the
+        # error, where the taxonomy would only miss a file inside it.
+        predictor = _load_predictor(checkpoint)
+    # a local checkpoint's taxonomy data before its model: missing data fails at once
+    reviews = None if options.skip_taxonomy else taxonomy_reviews(folder, options.limit_taxonomy)
+    if predictor is None:
+        predictor = _load_predictor(checkpoint)
+    report = robustness_report(predictor, checkpoint.checkpoint, reviews, checkpoint.batch_size,
+                               options.limit_taxonomy, progress=not checkpoint.json)
+    if options.save:
+        print(f"saved {save(report, checkpoint.checkpoint)}", file=sys.stderr)
+    print(json.dumps(report) if checkpoint.json else render_text(report))
 
 
 def cmd_robustness_table(args):
@@ -197,7 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + a replay "
                         "sample of IMDB train, see --replay-ratio; use with --model CHECKPOINT), or a CSV / aclImdb "
                         "folder")
-    p.add_argument("--size", type=positive_int, help="official/FILE: training reviews; report: reviews drawn in all")
+    p.add_argument("--size", type=positive_int,
+                   help="official/FILE: training reviews; report: reviews drawn in all (default: all)")
     p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
     p.add_argument("--name", help="run name (default: from --data)")
     p.add_argument("--replay-ratio", type=number_in(float, 0.0), default=1.0,
@@ -209,34 +369,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="flow1: 10k reviews on the CPU; flow2: 10k, flow3: 50k on the accelerator")
     p.set_defaults(func=cmd_experiment)
 
-    checkpoint = argparse.ArgumentParser(add_help=False)
-    checkpoint.add_argument("--checkpoint", required=True, help="checkpoint folder or Hub id")
-    checkpoint.add_argument("--device", choices=DEVICES, default="cpu", help="where the model runs")
-    checkpoint.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
-                            help="auto: bf16 where the CPU or GPU has it, else fp32")
-    checkpoint.add_argument("--batch-size", type=positive_int, default=32, help="reviews per forward pass")
-    checkpoint.add_argument("--json", action="store_true", help="print one JSON value")
-
-    p = sub.add_parser("evaluate", parents=[checkpoint], help="metrics of a checkpoint on labelled reviews")
-    p.add_argument("--data", default="test", help="test, train, all, or a CSV / aclImdb folder")
-    p.add_argument("--limit", type=positive_int, help="a random sample of this many reviews")
-    p.add_argument("--seed", type=int, default=0, help="which random sample --limit draws")
-    p.add_argument("--predictions", help="write the predictions table to this CSV (formula cells escaped)")
+    p = sub.add_parser("evaluate", parents=[_flags(CheckpointOptions, EvaluateOptions)],
+                       help="metrics of a checkpoint on labelled reviews")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("predict", parents=[checkpoint], help="classify text or a CSV with a review column")
+    p = sub.add_parser("predict", parents=[_flags(CheckpointOptions, PredictOptions)],
+                       help="classify text or a CSV with a review column")
     p.add_argument("text", nargs="*", help="reviews to classify, one per argument")
-    p.add_argument("--csv", help="a CSV with a 'review' column, instead of text")
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser("robustness", parents=[checkpoint],
+    p = sub.add_parser("robustness", parents=[_flags(CheckpointOptions, RobustnessOptions)],
                        help="contrast pairs, behavioural tests and the error taxonomy of a checkpoint")
-    p.add_argument("--save", action="store_true",
-                   help="also write the report to CHECKPOINT/robustness.json (what the app shows without the dataset)")
-    p.add_argument("--skip-taxonomy", action="store_true",
-                   help="leave out the error taxonomy, which needs the IMDB test reviews and predictions.csv.gz")
-    p.add_argument("--limit-taxonomy", type=positive_int, metavar="N",
-                   help="tag a random sample of N test reviews instead of all 25,000")
     p.set_defaults(func=cmd_robustness)
 
     p = sub.add_parser("robustness-table", help="the saved robustness reports of checkpoints side by side (Markdown)")
@@ -245,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("baseline", help="TF-IDF + logistic regression on the same split")
     p.add_argument("--data", choices=["official", "report"], default="official", help="which split (as train)")
-    p.add_argument("--size", type=positive_int, help="training reviews drawn (official) or reviews in all (report)")
+    p.add_argument("--size", type=positive_int,
+                   help="training reviews drawn (official) or reviews in all (report) (default: all)")
     p.add_argument("--seed", type=int, default=42, help="the split's seed")
     p.add_argument("--output", default="runs/baseline", help="run folder")
     p.set_defaults(func=cmd_baseline)

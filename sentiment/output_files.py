@@ -10,6 +10,7 @@ text exactly.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -30,19 +31,50 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_output_path(path: str | os.PathLike) -> Path:
-    """``path`` as a Path if a file can be written there, else a DataError: call it before the long work."""
+    """``path`` as a Path if a file can be written there, else a DataError: call it before the long work.
+
+    Tried, not only asked: as root ``os.access`` says yes to ``/proc``, where nothing can be created. A file
+    that was not there is created and removed again, so the check leaves nothing behind.
+    """
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a folder; give a file name to write the table to")
     if not path.parent.is_dir():
         raise DataError(f"{path}: the folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise DataError(f"{path}: not writable")
+    existed = path.exists()
+    try:
+        with open(path, "a"):  # appends nothing: an existing file is left as it is
+            pass
+    except OSError as error:
+        raise DataError(f"{path}: not writable ({error.strerror})") from None
+    if not existed:
+        path.unlink()
+    return path
+
+
+def check_output_folder(path: str | os.PathLike) -> Path:
+    """``path`` as a Path if a folder can be written there (it exists, or can be made), else a DataError:
+    call it before the long work. Tried by creating a scratch folder in the nearest folder that exists,
+    then removing it: nothing is left behind, not even ``path``."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise DataError(f"{path}: is a file; give a folder to write the run to")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        raise DataError(f"{path}: {existing} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".write-check-"))
+    except OSError as error:
+        raise DataError(f"{path}: cannot write in {existing} ({error.strerror})") from None
     return path
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``frame`` (no index) for a spreadsheet: formula cells escaped."""
+    """Write ``frame`` (no index) for a spreadsheet: formula cells escaped. A write that fails (a full disk,
+    a folder gone since the check) is a DataError naming the file."""
     path = check_output_path(path)
-    spreadsheet_safe(frame).to_csv(path, index=False)
+    try:
+        spreadsheet_safe(frame).to_csv(path, index=False)
+    except OSError as error:
+        raise DataError(f"{path}: could not be written ({error.strerror})") from None
     return path

@@ -8,6 +8,8 @@ from pathlib import Path
 import torch
 import transformers
 
+from .errors import DataError
+
 REPORT_FILE = "report.json"
 # Every test prediction of a run: id, sentiment, predicted, p_positive (and review unless slim).
 PREDICTIONS_FILE = "predictions.csv.gz"
@@ -27,7 +29,20 @@ def write_report(report: dict, directory: str | Path) -> Path:
 
 
 def read_report(directory: str | Path) -> dict:
-    return json.loads((Path(directory) / REPORT_FILE).read_text())
+    """The ``report.json`` of a run folder; a DataError naming the file when there is none, or it is not a
+    report (not JSON, not an object)."""
+    path = Path(directory) / REPORT_FILE
+    if not path.is_file():
+        what = "no such folder" if not Path(directory).exists() else "no report.json there"
+        raise DataError(f"{directory}: {what}; expected a run folder written by `python -m sentiment train` "
+                        f"or `baseline`")
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise DataError(f"{path}: not a readable report ({error})") from None
+    if not isinstance(report, dict):
+        raise DataError(f"{path}: not a report (expected a JSON object)")
+    return report
 
 
 def duration(seconds: float | None) -> str:

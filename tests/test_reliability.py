@@ -105,6 +105,53 @@ def test_a_review_id_with_html_is_shown_as_text(client):
     assert "<img" not in message and "No review with id &lt;img src=x onerror=alert(1)&gt;" in message
 
 
+# ---- the app, round 23's probe: crafted API calls answered in one line that names the value -----------
+
+STEPS_RANGE = "Integration steps (0 = automatic) must be a whole number from 0 to 64; got"
+CONFIDENCE_RANGE = "The minimum confidence must be a number from 0.5 to 1; got"
+
+
+@needs_checkpoints
+@pytest.mark.parametrize("api_name, data, message", [
+    ("explain", [LARGE_NAME, "A fine film.", "ig", "abc", False], f"{STEPS_RANGE} 'abc'."),
+    ("explain", [LARGE_NAME, "A fine film.", "ig", None, False], f"{STEPS_RANGE} None."),
+    ("explain", [LARGE_NAME, "A fine film.", "ig", float("nan"), False], f"{STEPS_RANGE} nan."),  # JSON's NaN
+    ("mistakes", ["all", "abc"], f"{CONFIDENCE_RANGE} 'abc'."),
+    ("mistakes", ["all", None], f"{CONFIDENCE_RANGE} None."),
+    ("mistakes", ["all", float("nan")], f"{CONFIDENCE_RANGE} nan."),  # was 0 rows, without a word
+    ("classify", [LARGE_NAME], "/classify takes 2 values, in this order: checkpoint, text; it was sent 1."),
+])
+def test_a_crafted_value_is_named_in_one_line(app_url, api_name, data, message):
+    event, said = raw_call(app_url, api_name, data)
+    assert (event, json.loads(said)["error"]) == ("error", message)
+
+
+@needs_checkpoints
+def test_occlusion_agreement_of_one_word_says_it_cannot_be_computed(client):
+    *_, trust = client.predict(LARGE_NAME, "Great", "ig", 0, True, api_name="/explain")
+    assert ("- Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read 1); a "
+            "rank correlation needs words to rank.") in trust.split("\n")
+    assert "nan" not in trust
+
+
+@needs_checkpoints
+def test_an_empty_csv_asks_only_for_the_review_column(client, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("\n\n")
+    message = app_error(client, LARGE_NAME, gradio_client.handle_file(str(path)), api_name="/classify_csv")
+    assert message == ("empty.csv: the file is empty; expected a CSV with a header row and a 'review' column (one "
+                       "review per row)")
+
+
+@needs_checkpoints
+def test_an_unread_middle_of_punctuation_is_counted_in_tokens(client):
+    # "good", 600 "!" and "bad": 602 tokens, of which the checkpoint reads 254 (256 less [CLS] and [SEP])
+    *_, trust = client.predict(LARGE_NAME, "good " + "!" * 600 + " bad", "ig", 8, False, api_name="/explain")
+    assert trust.split("\n")[-1] == ("- Not read: ... 348 tokens of punctuation or symbols not read by the model "
+                                     "...; the classifier keeps the head and tail of long reviews, and the marker "
+                                     "in the text shows where the gap is.")
+
+
 # ---- the command lines ----------------------------------------------------------------------
 
 def run(module: str, *args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedProcess:
@@ -169,3 +216,87 @@ def test_evaluate_checks_where_it_writes_before_evaluating(tiny_model_dir, tmp_p
 ])
 def test_explain_flags_and_text_are_checked_before_explaining(tiny_model_dir, args, stdin, message):
     assert_refused(run("explain", *args, "--checkpoint", str(tiny_model_dir), stdin=stdin), message)
+
+
+# ---- the command lines, round 23's probe: refused in one line before the work, or said --------------
+
+def labelled_csv(folder: Path, n: int = 20) -> Path:
+    """``n`` labelled one-line reviews, half positive."""
+    path = folder / "reviews.csv"
+    path.write_text("review,sentiment\n" + "".join(f"a {['dull', 'fine'][i % 2]} film number {i},"
+                                                   f"{['negative', 'positive'][i % 2]}\n" for i in range(n)))
+    return path
+
+
+@pytest.mark.parametrize("args, message", [
+    (["table", "/etc"], "error: /etc: no report.json there; expected a run folder"),
+    (["table", "/nonexistent"], "error: /nonexistent: no such folder; expected a run folder"),
+    (["card", "/etc"], "error: /etc: no report.json there; expected a run folder"),
+    (["robustness", "--checkpoint", "x", "--skip-taxonomy", "--limit-taxonomy", "10"],
+     "error: --limit-taxonomy samples the error taxonomy, which --skip-taxonomy leaves out"),
+    (["robustness", "--checkpoint", "nonexistent"], "error: nonexistent: no such checkpoint folder"),
+    (["baseline", "--output", "FILE/x"], "FILE/x: FILE is a file, not a folder"),
+    (["train", "--output", "FILE/run", "--data", "REVIEWS"], "FILE/run: FILE is a file, not a folder"),
+    (["train", "--output", "/proc/run", "--data", "REVIEWS"], "/proc/run: cannot write in /proc"),
+    (["evaluate", "--checkpoint", "TINY", "--data", "REVIEWS", "--predictions", "/proc/p.csv"],
+     "/proc/p.csv: not writable"),
+])
+def test_sentiment_refuses_in_one_line_before_the_work(args, message, tiny_model_dir, tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    swap = {"FILE": str(a_file), "REVIEWS": str(labelled_csv(tmp_path)), "TINY": str(tiny_model_dir)}
+    args = [arg.replace("FILE", swap["FILE"]) if arg.startswith("FILE") else swap.get(arg, arg) for arg in args]
+    result = run("sentiment", *args)
+    assert_refused(result, message.replace("FILE", str(a_file)))
+    assert "predictions.csv.gz" not in result.stderr.decode()  # the checkpoint named, not a file inside it
+    assert b"evaluating" not in result.stderr  # no work began
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has the CUDA it asks for")
+def test_an_absent_evaluation_device_is_named_by_its_own_flag(tiny_model_dir, tmp_path):
+    result = run("sentiment", "train", "--model", str(tiny_model_dir), "--data", str(labelled_csv(tmp_path)),
+                 "--val-size", "4", "--device", "cpu", "--eval-device", "cuda", "--output", str(tmp_path / "run"),
+                 "--no-progress")
+    assert_refused(result, "error: --eval-device cuda: no CUDA GPU is visible")
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["good movie", "--method", "occlusion", "--steps", "8"],
+     "error: --steps sets the integration steps of --method ig; --method occlusion has none"),
+    (["good movie", "--html", "/proc/x.html"], "error: /proc/x.html: not writable"),
+])
+def test_explain_refuses_a_flag_it_would_ignore_or_a_page_it_cannot_write(tiny_model_dir, args, message):
+    assert_refused(run("explain", *args, "--checkpoint", str(tiny_model_dir)), message)
+
+
+def test_evaluate_says_it_used_all_when_the_limit_is_beyond_the_data(tiny_model_dir, tmp_path):
+    result = run("sentiment", "evaluate", "--checkpoint", str(tiny_model_dir), "--data",
+                 str(labelled_csv(tmp_path, 4)), "--limit", str(10 ** 9), "--json", "--precision", "fp32")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert json.loads(result.stdout)["n"] == 4
+    assert "--limit 1,000,000,000: the data holds only 4 reviews; using all of them" in result.stderr.decode()
+
+
+def test_train_says_what_it_resumes_and_how_much_data_it_had(tiny_model_dir, tmp_path):
+    """--resume on an empty folder says it trains from the start; a size beyond the data is said and the report
+    records the real one; --resume on the finished run says so and trains nothing."""
+    run_dir = tmp_path / "run"
+    args = ["train", "--model", str(tiny_model_dir), "--data", str(labelled_csv(tmp_path)), "--size", str(10 ** 9),
+            "--val-size", "4", "--max-length", "16", "--eval-every", "2", "--device", "cpu", "--precision", "fp32",
+            "--eval-precision", "fp32", "--output", str(run_dir), "--resume", "--no-progress"]
+    first = run("sentiment", *args)
+    err = first.stderr.decode()
+    assert first.returncode == 0, err[-2000:]
+    assert f"--resume: nothing of this run is saved in {run_dir} yet; training from the start" in err
+    # 20 reviews: 4 held out as test (20%), the other 16 drawn whole, 4 of them for validation
+    assert "--size 1,000,000,000: --data " in err and " has only 16 reviews to draw; using all of them" in err
+    report = json.loads((run_dir / "report.json").read_text())
+    assert (report["train_size"], report["validation_size"], report["test_size"]) == (12, 4, 4)
+    assert "1,000,000,000" not in json.dumps(report)
+
+    again = run("sentiment", *args)
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    assert f"--resume: the run in {run_dir} is finished (report.json written); nothing left to do" in \
+        again.stderr.decode()
+    assert json.loads((run_dir / "report.json").read_text()) == report  # not trained, not rewritten

@@ -56,6 +56,7 @@ def classify_csv(predictor, path: str | Path, progress: bool = False) -> tuple[P
     """Predictions by ``predictor`` (a ``sentiment.predictor.Predictor``) for the CSV at ``path`` (a
     ``review`` column), written to a new CSV file (formula cells escaped); returns (file, rows).
     ``progress``: a tqdm bar, which ``gr.Progress(track_tqdm=True)`` shows."""
+    check_not_empty(path)
     reviews = load_reviews(path, require_labels=False)
     if len(reviews) > MAX_CSV_ROWS:
         raise DataError(f"{Path(path).name}: {len(reviews):,} rows; up to {MAX_CSV_ROWS:,} rows "
@@ -66,6 +67,17 @@ def classify_csv(predictor, path: str | Path, progress: bool = False) -> tuple[P
     if "label" in out:
         out = out.drop(columns="label")
     return write_csv(out, _export_path(Path(path).stem)), len(out)
+
+
+def check_not_empty(path: str | Path) -> None:
+    """A DataError for a file with nothing but whitespace in it, in this tab's terms: the shared reader's
+    message asks for the 'sentiment' column that training needs and classifying does not."""
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 16):
+            if chunk.strip():
+                return
+    raise DataError(f"{Path(path).name}: the file is empty; expected a CSV with a header row and a 'review' "
+                    f"column (one review per row)")
 
 
 def _export_path(stem: str) -> Path:

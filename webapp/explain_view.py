@@ -1,6 +1,7 @@
 """The Explain tab: an explanation from ``explain/``, in words a reader can act on."""
 from __future__ import annotations
 
+import math
 import time
 
 import gradio as gr
@@ -10,7 +11,7 @@ from explain.render import highlighted_html, top_words_table
 from sentiment.labels import predicted_label
 
 from .checkpoints import explainer
-from .explanations import AUTO_STEPS, explain_text  # noqa: F401 (AUTO_STEPS: the slider's value)
+from .explanations import AUTO_STEPS, MAX_STEPS, explain_text  # noqa: F401 (the slider's value and top)
 
 
 def baseline_in_words(p_positive: float) -> str:
@@ -26,8 +27,9 @@ def baseline_in_words(p_positive: float) -> str:
 def trust_note(explanation, agreement: float | None = None, seconds: float | None = None) -> str:
     """The completeness check and the occlusion agreement, said plainly.
 
-    ``agreement``: rank correlation with word occlusion, when that check ran;
-    ``seconds``: the whole request's time, occlusion check included (default: the explanation's own).
+    ``agreement``: rank correlation with word occlusion, when that check was asked for (NaN where it has no
+    value: fewer than 2 words, or one method's scores all equal); ``seconds``: the whole request's time,
+    occlusion check included (default: the explanation's own).
     """
     lines = ["**Trust**"]
     if explanation.method == "ig":
@@ -46,15 +48,30 @@ def trust_note(explanation, agreement: float | None = None, seconds: float | Non
         lines.append("- Occlusion: each score is how much the margin drops when that one word is removed. "
                      "It has no completeness check; compare it with integrated gradients.")
     if agreement is not None:
-        strength = "strong" if agreement >= 0.6 else "moderate" if agreement >= 0.3 else "weak"
-        lines.append(f"- Agreement with word occlusion (Spearman rank correlation): {agreement:.2f}, {strength}.")
+        lines.append(f"- {agreement_in_words(agreement, len(explanation.words))}")
     took = explanation.seconds if seconds is None else seconds
     lines.append(f"- Computed in {took:.1f} s, in {explanation.precision} arithmetic"
-                 + (", the occlusion check included." if agreement is not None else "."))
+                 + (", the occlusion check included." if occlusion_ran(agreement, len(explanation.words)) else "."))
     if explanation.dropped is not None:
         lines.append(f"- Not read: {explanation.dropped.message}; the classifier keeps the head and tail of "
                      f"long reviews, and the marker in the text shows where the gap is.")
     return "\n".join(lines)
+
+
+def agreement_in_words(agreement: float, n_words: int) -> str:
+    """The rank agreement with word occlusion and its strength; where it is NaN, why it has no value."""
+    if math.isnan(agreement) and n_words < 2:
+        return (f"Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read "
+                f"{n_words}); a rank correlation needs words to rank.")
+    if math.isnan(agreement):  # one method gave every word the same score: nothing to rank
+        return "Agreement with word occlusion: cannot be computed, as one method scored every word the same."
+    strength = "strong" if agreement >= 0.6 else "moderate" if agreement >= 0.3 else "weak"
+    return f"Agreement with word occlusion (Spearman rank correlation): {agreement:.2f}, {strength}."
+
+
+def occlusion_ran(agreement: float | None, n_words: int) -> bool:
+    """Whether the occlusion check ran: asked for (an ``agreement``), and with at least 2 words to rank."""
+    return agreement is not None and not (math.isnan(agreement) and n_words < 2)
 
 
 def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
@@ -77,7 +94,9 @@ def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check
     progress(0.0, desc="Explaining" + (" (1 of 2)" if check_occlusion and method == "ig" else ""))
     explanation = explain_text(checkpoint, text, method, n_steps)
     agreement = None
-    if check_occlusion and method == "ig":
+    if check_occlusion and method == "ig" and len(explanation.words) < 2:
+        agreement = math.nan  # nothing to rank: the note says so, and no occlusion is run
+    elif check_occlusion and method == "ig":
         from explain.occlusion import rank_agreement
 
         # occlusion takes a forward pass per word read: several times the explanation's own time

@@ -8,8 +8,12 @@ from sentiment.errors import DataError
 from sentiment.text import check_text
 
 from .checkpoints import explainer
+from .errors import checked_number
 
 AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined until completeness holds
+# The slider's top, which calls through the API keep to as well: each step is a forward and backward pass
+# over the review (the command line allows up to explain.explainer.MAX_STEPS).
+MAX_STEPS = 64
 
 
 def check_review(text) -> str:
@@ -22,10 +26,12 @@ def check_review(text) -> str:
 def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
     """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker).
 
-    ``n_steps``: integration steps for ``method="ig"``; ``AUTO_STEPS`` (0) = adaptive.
+    ``n_steps``: integration steps for ``method="ig"``, a whole number up to ``MAX_STEPS``; ``AUTO_STEPS`` (0)
+    = adaptive. Checked whatever the method: it is what the slider sent.
     """
-    steps = int(n_steps) if method == "ig" and n_steps and int(n_steps) > 0 else None
-    return explainer(checkpoint).explain(check_review(text), method=method, n_steps=steps)
+    steps = int(checked_number(n_steps, AUTO_STEPS, MAX_STEPS, "Integration steps (0 = automatic)", whole=True))
+    return explainer(checkpoint).explain(check_review(text), method=method,
+                                         n_steps=steps if method == "ig" and steps != AUTO_STEPS else None)
 
 
 def highlight(checkpoint: str, text: str) -> dict:

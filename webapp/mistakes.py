@@ -22,6 +22,7 @@ from sentiment.paths import shipped_checkpoint
 from sentiment.report import PREDICTIONS_FILE
 
 from .checkpoints import predictor
+from .errors import checked_number, echo
 from .examples import dataset_reviews, reviews_source
 from .explanations import highlight
 
@@ -66,8 +67,14 @@ def _snippet(text: str, limit: int = 160) -> str:
 
 
 def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFrame, str]:
+    """The mistakes of one kind (``comparison``, one of ``COMPARISONS``) where the wrong model was at least
+    ``min_confidence`` sure (0.5 to 1, the slider's range: a model that is wrong is at least 0.5 sure), the
+    500 surest shown; and a note with the counts."""
+    if not isinstance(comparison, str) or comparison not in COMPARISONS:  # a list from the API is unhashable
+        raise DataError(f"Which mistakes: {echo(comparison)} is not one of {', '.join(COMPARISONS)}.")
+    min_confidence = checked_number(min_confidence, 0.5, 1.0, "The minimum confidence")
     table = study_table()
-    rows = mistakes(table, comparison, float(min_confidence))
+    rows = mistakes(table, comparison, min_confidence)
     c = counts(table)
     note = (f"**{len(rows):,}** reviews shown. Over all {len(table):,} test reviews: both wrong "
             f"**{c['both wrong']:,}**, fixed by more data **{c['fixed by more data']:,}**, broken by more "

@@ -213,7 +213,8 @@ def _rule(function) -> str:
     text = " ".join((function.__doc__ or "").split())
     for name, value in _THRESHOLDS.items():
         text = text.replace(name, value)
-    return text
+    # reST's ``code`` marks are for the docstring's readers; the app and the JSON show plain text
+    return text.replace("``", "")
 
 
 TAG_RULES = {name: _rule(function) for name, function in

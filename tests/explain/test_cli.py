@@ -73,19 +73,19 @@ def test_text_output_of_a_positive_target_keeps_the_signs_and_prints_the_notes(s
         completeness_error=None, convergence_delta=None, relative_delta=None, n_steps=None,
         steps_note="steps raised from 8 to 16", dropped=DroppedSpan(4, 5, 0, 2))
     assert explain_main(["good bad", "--checkpoint", "ckpt", "--target", "positive", "--method", "occlusion",
-                         "--steps", "16", "--baseline", "pad", "--top", "1"]) == 0
+                         "--baseline", "pad", "--top", "1"]) == 0
     assert capsys.readouterr().out == (
         "prediction: negative (P(positive) = 0.200)\n"
         "explained: margin logit[positive] - logit[other] = +1.386 (baseline +0.020), method occlusion\n"
         "baseline (neutral, the review with its words taken out): P(positive) = 0.495\n"
         "note: steps raised from 8 to 16\n"
-        "note: ... 0 words not read by the model ... (characters 4-5)\n"
+        "note: ... 2 tokens of punctuation or symbols not read by the model ... (characters 4-5)\n"
         "time: 1.23 s\n"
         "top words (push toward positive; > 0 pushed toward positive, < 0 toward negative):\n"
         "   -1.2500  bad\n"
         "words (push toward positive):\n"
         "good[+0.500] bad[-1.250]\n")
-    assert stub.calls == [("load", "ckpt", "pad"), ("explain", "good bad", "positive", "occlusion", 16)]
+    assert stub.calls == [("load", "ckpt", "pad"), ("explain", "good bad", "positive", "occlusion", None)]
 
 
 def test_json_output_is_the_explanation_and_the_html_page_is_written(stub, capsys, tmp_path):
@@ -112,6 +112,10 @@ def test_a_dash_reads_the_review_from_standard_input(stub, capsys, monkeypatch):
     (["-"], b"good \xff bad", "error: the text on standard input is not UTF-8 (byte 6)"),
     (["good", "--html", "/no/such/folder/e.html"], None,
      "error: /no/such/folder/e.html: the folder /no/such/folder does not exist"),
+    (["good", "--html", "/proc/e.html"], None,  # os.access says yes to /proc as root: the check must try
+     "error: /proc/e.html: not writable (No such file or directory)"),
+    (["good", "--method", "occlusion", "--steps", "8"], None,
+     "error: --steps sets the integration steps of --method ig; --method occlusion has none (leave --steps out)"),
 ])
 def test_bad_input_is_one_error_line_and_status_2_before_anything_is_explained(stub, capsys, monkeypatch, argv,
                                                                                stdin, message):
@@ -160,3 +164,19 @@ def test_a_missing_checkpoint_is_one_error_line(capsys):
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith("error: /no/such/checkpoint: no such checkpoint folder") and err.count("\n") == 1
+
+
+def test_a_page_that_fails_to_write_after_the_check_comes_after_the_printed_explanation(stub, capsys, monkeypatch,
+                                                                                         tmp_path):
+    import explain.render
+
+    def full_disk(e):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(explain.render, "to_html", full_disk)
+    page = tmp_path / "e.html"
+    assert explain_main(["good bad", "--checkpoint", "ckpt", "--json", "--html", str(page)]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["label"] == "negative"  # the explanation, whole
+    assert err == (f"error: {page}: the HTML page could not be written (No space left on device); "
+                   f"the explanation is printed above\n")

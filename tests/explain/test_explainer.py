@@ -171,36 +171,60 @@ def test_an_unknown_baseline_is_an_argument_error(toy):
 # --- the tiny BERT -------------------------------------------------------------------------------
 
 
-def test_prediction_and_margins_match_plain_forward_passes(explainer):
+# Both precision paths (the ``precision`` fixture). A bf16 pass keeps 8 significant bits, so a figure
+# computed in two differently batched bf16 passes (the explainer's [review, baseline] batch and a plain
+# pass on the review alone) can differ by a few parts in a thousand of the logits; fp32 agrees to 1e-5.
+AGREEMENT = {"fp32": 1e-5, "bf16": 2e-2}
+
+
+def test_prediction_and_margins_match_plain_forward_passes(explainer_in):
+    from sentiment.devices import autocast
+
+    explainer = explainer_in
     e = explainer.explain(REVIEW, n_steps=4)
+    assert e.precision == explainer.precision
+    tolerance = AGREEMENT[explainer.precision]
     ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
-    with torch.no_grad():
-        logits = explainer.model(input_ids=ids).logits[0]
-        baseline = explainer.model(inputs_embeds=explainer.baselines.embeddings(ids)).logits[0]
+    with torch.no_grad(), autocast("cpu", explainer.precision):
+        logits = explainer.model(input_ids=ids).logits[0].float()
+        baseline = explainer.model(inputs_embeds=explainer.baselines.embeddings(ids)).logits[0].float()
     predicted = int(logits.argmax())
     assert (e.label, e.target) == (LABELS[predicted], LABELS[predicted])
-    assert e.p_positive == pytest.approx(float(logits.softmax(-1)[1]), abs=1e-5)
-    assert e.margin_input == pytest.approx(float(logits[predicted] - logits[1 - predicted]), abs=1e-5)
+    assert e.p_positive == pytest.approx(float(logits.softmax(-1)[1]), abs=tolerance)
+    assert e.margin_input == pytest.approx(float(logits[predicted] - logits[1 - predicted]), abs=tolerance)
     assert e.margin_input > 0  # the predicted class's margin
-    assert e.margin_baseline == pytest.approx(float(baseline[predicted] - baseline[1 - predicted]), abs=1e-5)
-    assert e.baseline_p_positive == pytest.approx(float(baseline.softmax(-1)[1]), abs=1e-5)
+    assert e.margin_baseline == pytest.approx(float(baseline[predicted] - baseline[1 - predicted]), abs=tolerance)
+    assert e.baseline_p_positive == pytest.approx(float(baseline.softmax(-1)[1]), abs=tolerance)
 
 
-def test_either_class_can_be_explained_and_they_mirror_each_other(explainer):
-    neg = explainer.explain(REVIEW, target="negative", n_steps=8)
-    pos = explainer.explain(REVIEW, target="positive", n_steps=8)
+def test_the_two_precisions_agree_within_bf16s_tolerance(explainer, tiny_explain_dir):
+    """The same review explained in fp32 and in bf16 (emulated where the CPU lacks it): the same verdict,
+    margins within bf16's tolerance, the same strongest word."""
+    bf16 = Explainer.from_pretrained(tiny_explain_dir, precision="bf16").explain(REVIEW, n_steps=16)
+    fp32 = explainer.explain(REVIEW, n_steps=16)
+    assert (fp32.precision, bf16.precision) == ("fp32", "bf16")
+    assert bf16.label == fp32.label
+    assert bf16.margin_input == pytest.approx(fp32.margin_input, abs=AGREEMENT["bf16"])
+    assert bf16.margin_input != fp32.margin_input  # two computations, not one path run twice
+    assert bf16.top_words(1)[0].word == fp32.top_words(1)[0].word
+
+
+def test_either_class_can_be_explained_and_they_mirror_each_other(explainer_in):
+    neg = explainer_in.explain(REVIEW, target="negative", n_steps=8)
+    pos = explainer_in.explain(REVIEW, target="positive", n_steps=8)
     assert (neg.target, pos.target) == ("negative", "positive")
+    # the same passes with the margin's sign flipped: mirrored in either precision
     assert neg.margin_input == pytest.approx(-pos.margin_input, rel=1e-5)
     assert [w.score for w in neg.words] == pytest.approx([-w.score for w in pos.words], rel=1e-4, abs=1e-6)
     assert neg.scores_toward("positive") == pytest.approx([w.score for w in pos.words], rel=1e-4, abs=1e-6)
 
 
-def test_simultaneous_explanations_on_one_model_match_sequential_ones(explainer):
+def test_simultaneous_explanations_on_one_model_match_sequential_ones(explainer_in):
     """The app serves several sessions from one cached explainer."""
     from concurrent.futures import ThreadPoolExecutor
 
     texts = ["This is the worst movie I have ever seen.", "A wonderful film with a superb cast."] * 3
-    scores = lambda t: [round(w.score, 5) for w in explainer.explain(t, n_steps=16).words]  # noqa: E731
+    scores = lambda t: [round(w.score, 5) for w in explainer_in.explain(t, n_steps=16).words]  # noqa: E731
     sequential = [scores(t) for t in texts]
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(scores, texts)) == sequential

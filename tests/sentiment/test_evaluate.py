@@ -115,19 +115,19 @@ def test_predictions_frame_without_labels_has_no_sentiment_column():
 
 # ---- predict_proba and evaluate, with a model whose answers are known -------------------------
 
-def test_p_positive_comes_back_in_input_order_across_batches_sorted_by_length(counting, tokenizer):
+def test_p_positive_comes_back_in_input_order_across_batches_sorted_by_length(counting, tokenizer, precision):
     texts = ["bad", "good good and some more words to make it the longest", "good",
              "good bad", "bad bad said the critic"]
-    p = predict_proba(counting, tokenizer, texts, max_length=64, device="cpu", precision="fp32", batch_size=2)
+    p = predict_proba(counting, tokenizer, texts, max_length=64, device="cpu", precision=precision, batch_size=2)
     assert p.dtype == np.float64
     np.testing.assert_allclose(p, [sigmoid(-1), sigmoid(2), sigmoid(1), 0.5, sigmoid(-2)], atol=1e-6)
 
 
-def test_the_model_reads_the_head_and_tail_of_a_long_review(counting, tokenizer):
+def test_the_model_reads_the_head_and_tail_of_a_long_review(counting, tokenizer, precision):
     # 7 content tokens, max_length 6: 4 fit, the first (head) and the last three (tail) are kept:
     # "bad" + "good bad bad" -> 1 - 3 = -2. Keeping the start only would give +2, the end only 0, all of it +1.
     text = "bad good good good good bad bad"
-    (p,) = predict_proba(counting, tokenizer, [text], max_length=6, device="cpu", precision="fp32")
+    (p,) = predict_proba(counting, tokenizer, [text], max_length=6, device="cpu", precision=precision)
     assert p == pytest.approx(sigmoid(-2), abs=1e-6)
 
 
@@ -136,10 +136,10 @@ def test_predict_proba_refuses_an_unresolved_precision(counting, tokenizer):
         predict_proba(counting, tokenizer, ["good"], 64, "cpu", "auto")
 
 
-def test_evaluate_returns_metrics_the_table_and_timings(counting, tokenizer):
+def test_evaluate_returns_metrics_the_table_and_timings(counting, tokenizer, precision):
     reviews = pd.DataFrame({"id": ["r1", "r2", "r3", "r4"], "review": ["good", "bad", "good bad", "bad bad"],
                             "label": [1, 1, 0, 0]})
-    metrics, table, timings = evaluate(counting, tokenizer, reviews, 64, "cpu", "fp32", batch_size=3)
+    metrics, table, timings = evaluate(counting, tokenizer, reviews, 64, "cpu", precision, batch_size=3)
     # predicted: positive, negative, positive (exactly 0.5), negative
     assert table["predicted"].tolist() == ["positive", "negative", "positive", "negative"]
     assert metrics["confusion_matrix"] == [[1, 1], [1, 1]] and metrics["accuracy"] == 0.5

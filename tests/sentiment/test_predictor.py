@@ -15,8 +15,9 @@ def sigmoid(x: float) -> float:
 
 
 @pytest.fixture
-def predictor(tokenizer):
-    return Predictor(CountingModel(tokenizer), tokenizer, max_length=16, device="cpu", precision="fp32")
+def predictor(tokenizer, precision):
+    """The counting model's answers are small whole numbers, exact in bf16 too: the same figures on both paths."""
+    return Predictor(CountingModel(tokenizer), tokenizer, max_length=16, device="cpu", precision=precision)
 
 
 def test_predict_gives_label_and_probability_in_input_order(predictor):

@@ -1,4 +1,6 @@
 """sentiment.report: report.json and the Markdown table of runs, in the lab report's shape."""
+import re
+
 import pytest
 
 from sentiment.report import duration, markdown_table, read_report, write_report
@@ -72,3 +74,19 @@ def test_report_json_round_trips(tmp_path):
     path = write_report(REPORT, tmp_path / "run")
     assert path == tmp_path / "run" / "report.json"
     assert read_report(tmp_path / "run") == REPORT
+
+
+def test_a_folder_without_a_readable_report_is_a_data_error_naming_it(tmp_path):
+    from sentiment.errors import DataError
+
+    expected = "expected a run folder written by `python -m sentiment train` or `baseline`"
+    with pytest.raises(DataError, match=f"^{tmp_path}/missing: no such folder; {re.escape(expected)}$"):
+        read_report(tmp_path / "missing")
+    with pytest.raises(DataError, match=f"^{tmp_path}: no report.json there; {re.escape(expected)}$"):
+        read_report(tmp_path)
+    (tmp_path / "report.json").write_text("{not json")
+    with pytest.raises(DataError, match=f"^{tmp_path}/report.json: not a readable report \\(Expecting"):
+        read_report(tmp_path)
+    (tmp_path / "report.json").write_text("[1, 2]")
+    with pytest.raises(DataError, match=r"report.json: not a report \(expected a JSON object\)$"):
+        read_report(tmp_path)

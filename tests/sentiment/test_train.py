@@ -1,6 +1,8 @@
 """sentiment.train: fine-tuning with the Trainer, its settings (TrainConfig), seeds, and resuming after a kill."""
 import dataclasses
 
+import numpy as np
+
 import pytest
 import torch
 
@@ -200,3 +202,14 @@ def test_the_model_returned_is_the_best_validated_step_not_the_last(tiny_model_d
 def test_every_setting_is_a_dataclass_field_with_help():
     for f in dataclasses.fields(TrainConfig):
         assert f.metadata.get("help"), f.name
+
+
+def test_validation_accuracy_reads_a_tie_as_positive_like_every_other_rule():
+    from types import SimpleNamespace
+
+    from sentiment.train import _accuracy, p_positive_of_logits
+
+    # rows: a tie (P = 0.5), clearly negative, clearly positive; truth positive, negative, negative
+    logits = np.array([[0.3, 0.3], [2.0, -1.0], [-1.0, 2.0]])
+    assert p_positive_of_logits(logits).tolist() == pytest.approx([0.5, 1 / (1 + np.exp(3)), 1 / (1 + np.exp(-3))])
+    assert _accuracy(SimpleNamespace(predictions=logits, label_ids=np.array([1, 0, 0]))) == {"accuracy": 2 / 3}

@@ -192,3 +192,23 @@ def test_classify_csv_for_app(tokenizer, tmp_path, monkeypatch, exports):
     pd.DataFrame({"review": ["good", "bad"]}).to_csv(upload, index=False)
     path, note = classify.classify_csv_for_app("ck", SimpleNamespace(name=str(upload)))
     assert note == "2 reviews classified." and pd.read_csv(path)["predicted"].tolist() == ["positive", "negative"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \r\n\t", b" " * 70_000])  # the last: more than one chunk
+def test_an_empty_csv_is_named_in_this_tab_s_terms(tokenizer, tmp_path, exports, content):
+    # the app needs a 'review' column only; the shared reader's message asks for 'sentiment' too
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(content)
+    stub = _Stub(tokenizer, [])
+    with pytest.raises(DataError) as error:
+        classify.classify_csv(stub, empty)
+    assert str(error.value) == ("empty.csv: the file is empty; expected a CSV with a header row and a 'review' "
+                                "column (one review per row)")
+    assert stub.calls == []
+
+
+def test_a_csv_whose_text_starts_after_a_chunk_of_blank_lines_is_read(tokenizer, tmp_path, exports):
+    late = tmp_path / "late.csv"
+    late.write_bytes(b"\n" * 70_000 + b"review\nA fine film.\n")  # pandas skips blank lines
+    path, rows = classify.classify_csv(_Stub(tokenizer, [0.9]), late)
+    assert rows == 1 and pd.read_csv(path)["review"].tolist() == ["A fine film."]

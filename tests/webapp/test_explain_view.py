@@ -85,6 +85,22 @@ def test_trust_note_names_the_strength_of_the_agreement_with_occlusion(agreement
         "- Computed in 2.3 s, in fp32 arithmetic, the occlusion check included."]
 
 
+def test_trust_note_says_why_agreement_cannot_be_computed_for_one_word():
+    one_word = _explanation(text="Great", words=[Word("Great", 0, 5, 0.7)], precision="fp32")
+    assert trust_note(one_word, agreement=float("nan"), seconds=0.5).split("\n")[3:] == [
+        "- Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read 1); a rank "
+        "correlation needs words to rank.",
+        "- Computed in 0.5 s, in fp32 arithmetic."]  # no occlusion ran
+
+
+def test_trust_note_says_why_agreement_cannot_be_computed_for_equal_scores():
+    # spearmanr of a constant is NaN: 5 words, all scored 0 by occlusion
+    assert trust_note(_explanation(words=WORDS, precision="fp32"), agreement=float("nan"), seconds=2.0
+                      ).split("\n")[3:] == [
+        "- Agreement with word occlusion: cannot be computed, as one method scored every word the same.",
+        "- Computed in 2.0 s, in fp32 arithmetic, the occlusion check included."]
+
+
 def test_trust_note_adds_the_steps_note_and_what_was_not_read():
     dropped = DroppedSpan(start=5, end=900, n_words=312, n_tokens=400)
     note = trust_note(_explanation(steps_note="Refined to 48 steps", dropped=dropped))
@@ -93,6 +109,16 @@ def test_trust_note_adds_the_steps_note_and_what_was_not_read():
         "- Computed in 0.8 s, in bf16 arithmetic.",
         "- Not read: ... 312 words not read by the model ...; the classifier keeps the head and tail of long "
         "reviews, and the marker in the text shows where the gap is."]
+
+
+@pytest.mark.parametrize("n_words, n_tokens, not_read", [
+    (1, 3, "1 word"), (0, 140, "140 tokens of punctuation or symbols"), (0, 1, "1 token of punctuation or symbols")])
+def test_trust_note_counts_a_middle_of_one_word_or_of_punctuation_alone(n_words, n_tokens, not_read):
+    # "good !!!...! bad" cut in the middle: the unread part holds no word, 140 "!" tokens
+    note = trust_note(_explanation(dropped=DroppedSpan(start=19, end=159, n_words=n_words, n_tokens=n_tokens)))
+    assert note.split("\n")[-1] == (f"- Not read: ... {not_read} not read by the model ...; the classifier keeps "
+                                    "the head and tail of long reviews, and the marker in the text shows where "
+                                    "the gap is.")
 
 
 def test_trust_note_of_occlusion_says_it_has_no_completeness_check():
@@ -151,6 +177,16 @@ def test_explain_for_app_with_the_occlusion_check(monkeypatch, reverse, agreemen
     assert html == highlighted_html(explanation)
     pd.testing.assert_frame_equal(table, strongest_words(explanation))
     assert f"- Agreement with word occlusion (Spearman rank correlation): {agreement}." in trust.split("\n")
+
+
+def test_explain_for_app_of_one_word_skips_the_check_and_says_why(monkeypatch):
+    explanation = _explanation(text="Great", words=[Word("Great", 0, 5, -0.7)])
+    monkeypatch.setattr(explain_view, "explain_text", lambda *args: explanation)
+    monkeypatch.setattr(explain_view, "explainer", lambda name: pytest.fail("nothing to rank: no occlusion"))
+    _, _, _, trust = explain_view.explain_for_app("ck", "Great", "ig", 0, True, progress=_no_progress)
+    assert ("- Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read 1); a "
+            "rank correlation needs words to rank.") in trust.split("\n")
+    assert "nan" not in trust
 
 
 def test_explain_for_app_by_occlusion_skips_the_check(monkeypatch):

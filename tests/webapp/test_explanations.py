@@ -1,9 +1,12 @@
 """What every explaining tab shares (webapp/explanations.py): the pasted text checked, the step count
 passed on, and a review set against its edited copy, on hand-made explanations."""
+import html
+import re
+
 import pytest
 
 from explain import Word
-from explain.render import highlighted_html
+from explain.render import LEGEND, highlighted_html
 from sentiment.data import DataError
 from webapp import explanations
 from toy_models import hand_made_explanation as _explanation
@@ -39,13 +42,28 @@ class _Explainer:
 
 
 @pytest.mark.parametrize("method, n_steps, passed", [
-    ("ig", 0, None), ("ig", explanations.AUTO_STEPS, None), ("ig", 12, 12), ("ig", 12.0, 12), ("ig", -4, None),
-    ("ig", None, None), ("occlusion", 12, None)])
+    ("ig", 0, None), ("ig", explanations.AUTO_STEPS, None), ("ig", 12, 12), ("ig", 12.0, 12), ("ig", 64, 64),
+    ("ig", "12", 12),  # a string that reads as a number, as a slider may send
+    ("occlusion", 12, None)])
 def test_explain_text_passes_a_step_count_only_to_integrated_gradients(monkeypatch, method, n_steps, passed):
     explainer = _Explainer()
     monkeypatch.setattr(explanations, "explainer", {"ck": explainer}.__getitem__)
     explanations.explain_text("ck", "a fine film", method, n_steps)
     assert explainer.calls == [("a fine film", method, passed)]
+
+
+@pytest.mark.parametrize("n_steps, shown", [
+    ("abc", "'abc'"), (None, "None"), (float("nan"), "nan"), (float("inf"), "inf"), (-4, "-4"), (65, "65"),
+    (12.5, "12.5"), (True, "True"), ("nan", "'nan'"), ([12], "[12]"), ("x" * 50, "that value")])
+@pytest.mark.parametrize("method", ["ig", "occlusion"])
+def test_explain_text_refuses_a_step_count_the_slider_cannot_send_by_name(monkeypatch, n_steps, shown, method):
+    # what an API call may send in place of the slider's 0 to 64: named, and nothing explained
+    explainer = _Explainer()
+    monkeypatch.setattr(explanations, "explainer", lambda name: explainer)
+    with pytest.raises(DataError) as error:
+        explanations.explain_text("ck", "a fine film", method, n_steps)
+    assert str(error.value) == f"Integration steps (0 = automatic) must be a whole number from 0 to 64; got {shown}."
+    assert explainer.calls == []
 
 
 def test_explain_text_checks_the_text_before_explaining(monkeypatch):
@@ -90,3 +108,42 @@ def test_contrast_gives_both_verdicts_both_views_and_the_words_that_moved(monkey
     assert (view_review, view_edited) == (highlighted_html(BEFORE), highlighted_html(AFTER))
     assert list(moved.columns) == ["word", "review", "edited copy", "change"]
     assert moved.values.tolist() == MOVED
+
+
+# ---- the coloured text every tab shows, on the tiny BERT (checkpoint of 64 tokens: 15 read from the head,
+# 47 from the tail) --------------------------------------------------------------------------------------
+# Every tab renders through explain.render.highlighted_html (Explain, Mistakes, Contrast, Robustness): these
+# pin what a reader sees in it, the pasted text whole but for the unread middle, and the marker's count.
+
+def shown_text(page: str) -> str:
+    """What a reader sees of the app's coloured text: the words without their spans, the markup unescaped."""
+    body = re.fullmatch(r'<div class="attributions"[^>]*>(.*)</div>' + re.escape(LEGEND), page, re.S)[1]
+    return html.unescape(re.sub(r"</?span[^>]*>", "", body))
+
+
+GOOD_FILM = " ".join(["good", "film"] * 50)  # word i at character 5 i
+
+
+@pytest.mark.parametrize("text, start, end, marker", [
+    # 100 one-piece words: 38 unread, from the end of word 14 (74) to the start of word 53 (265)
+    (GOOD_FILM, 74, 265, "... 38 words not read by the model ..."),
+    # 63 words: one unread, word 15
+    (GOOD_FILM[:5 * 63 - 1], 74, 80, "... 1 word not read by the model ..."),
+    # 200 "!" (200 tokens): the head keeps 14, the tail 46; 140 unread, and no word among them
+    ("good " + "!" * 200 + " bad", 19, 159, "... 140 tokens of punctuation or symbols not read by the model ..."),
+    # 100 emoji, one [UNK] each, emoji i at 5 + 2 i: 40 unread, from the end of emoji 13 to emoji 54
+    ("good " + "\U0001F600 " * 100 + "bad", 32, 113,
+     "... 40 tokens of punctuation or symbols not read by the model ..."),
+])
+def test_the_coloured_text_is_the_review_with_the_unread_middle_counted_in_its_marker(monkeypatch, explainer,
+                                                                                     text, start, end, marker):
+    monkeypatch.setattr(explanations, "explainer", lambda name: explainer)
+    shown = explanations.highlight("ck", text)["html"]
+    assert shown_text(shown) == f"{text[:start]} [{marker}] {text[end:]}"
+
+
+def test_the_coloured_text_shows_line_breaks_as_breaks(monkeypatch, explainer):
+    monkeypatch.setattr(explanations, "explainer", lambda name: explainer)
+    shown = explanations.highlight("ck", "Terrible plot.<br /><br />Great cast<BR>though & <b>more</b>.")["html"]
+    assert shown_text(shown) == "Terrible plot.\n\nGreat cast\nthough & <b>more</b>."
+    assert "<b>" not in shown  # the pasted markup is text

@@ -90,6 +90,31 @@ def test_filter_mistakes_note_counts_every_category(study):
     assert shown["id"].tolist() == ["c"] and note.startswith("**1** reviews shown.")
 
 
+@pytest.mark.parametrize("value, shown", [
+    ("abc", "'abc'"), (None, "None"), (float("nan"), "nan"), ("nan", "'nan'"), (0.49, "0.49"), (1.01, "1.01"),
+    (True, "True"), ([0.6], "[0.6]")])
+def test_filter_mistakes_names_a_minimum_confidence_it_cannot_use(study, value, shown):
+    # NaN above all: no review is >= NaN, so it used to show 0 rows without a word
+    study(_study())
+    with pytest.raises(DataError) as error:
+        tab.filter_mistakes("all", value)
+    assert str(error.value) == f"The minimum confidence must be a number from 0.5 to 1; got {shown}."
+
+
+@pytest.mark.parametrize("comparison, shown", [("everything", "'everything'"), (None, "None"), (["all"], "['all']")])
+def test_filter_mistakes_names_an_unknown_comparison(study, comparison, shown):
+    study(_study())
+    with pytest.raises(DataError) as error:
+        tab.filter_mistakes(comparison, 0.5)
+    assert str(error.value) == (f"Which mistakes: {shown} is not one of all, both wrong, fixed by more data, "
+                                "broken by more data.")
+
+
+def test_filter_mistakes_takes_the_slider_s_ends(study):
+    study(_study())
+    assert tab.filter_mistakes("all", 1.0)[0].empty and len(tab.filter_mistakes("all", 0.5)[0]) == 5
+
+
 def test_filter_mistakes_note_says_what_the_cad_checkpoint_fixes_and_breaks(study):
     cad = pd.DataFrame({"id": ["w0", "w1", "b", "c", "c2", "e"],
                         "predicted": ["positive", "negative", "negative", "negative", "positive", "positive"],

@@ -82,9 +82,10 @@ def _expected_failures() -> dict:
     return failures
 
 
-def test_command_reports_all_three_sections_and_saves(checkpoint_with_predictions, parity_model, capsys):
+def test_command_reports_all_three_sections_and_saves(checkpoint_with_predictions, parity_model, capsys, precision):
+    """On both precision paths: the parity model's answers are whole-number counts, exact in bf16 too."""
     checkpoint = checkpoint_with_predictions
-    assert main(["robustness", "--checkpoint", str(checkpoint), "--json", "--save", "--precision", "fp32"]) == 0
+    assert main(["robustness", "--checkpoint", str(checkpoint), "--json", "--save", "--precision", precision]) == 0
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert captured.err.endswith(f"\nsaved {checkpoint / 'robustness.json'}\n")
@@ -92,7 +93,7 @@ def test_command_reports_all_three_sections_and_saves(checkpoint_with_prediction
     assert set(report) == {"checkpoint", "max_length", "device", "precision", "created", "reproduce", "versions",
                            "contrast_pairs", "behaviour", "taxonomy", "seconds"}
     assert (report["checkpoint"], report["max_length"], report["device"], report["precision"]) == \
-        ("tiny", 64, "cpu", "fp32")
+        ("tiny", 64, "cpu", precision)
     assert report["reproduce"] == f"python -m sentiment robustness --checkpoint {checkpoint}"
     assert {"behaviour_cases", "behaviour_seed", "taxonomy_seed", "cad_sha256", "torch"} <= set(report["versions"])
 

@@ -127,6 +127,8 @@ def test_tag_reviews_columns_and_length(tokenizer):
 
 def test_every_tag_documents_its_rule_with_its_thresholds():
     assert set(T.TAG_RULES) == set(T.TAGS) and all(T.TAG_RULES.values())
+    assert not any("``" in rule for rule in T.TAG_RULES.values())  # plain text, as the app and the JSON show it
+    assert T.TAG_RULES["extreme_rating"] == "Rated 1-2 or 9-10 stars: the comparison group for borderline_rating."
     assert T.TAG_RULES["negation_dense"] == "At least 2.5 negators per 100 words (and at least 10 words)."
     assert T.TAG_RULES["borderline_rating"] == "Rated 4 or 7 stars: the reviewer's own verdict was lukewarm."
     assert T.TAG_RULES["mostly_plot_summary"].startswith("At least 5 sentences, and at least 0.75 of them narrate")
@@ -165,3 +167,28 @@ def test_a_tag_without_errors_elsewhere_has_no_lift():
     lift = T.tag_lift(pd.DataFrame({"t": [True, False, False]}, index=ids), pd.Series([True, False, False], index=ids))
     assert (lift.loc["t", "error_rate_with"], lift.loc["t", "error_rate_without"]) == (1.0, 0.0)
     assert math.isnan(lift.loc["t", "lift"])  # infinitely more often: no ratio to show
+
+
+def test_examples_of_equal_confidence_keep_the_table_order():
+    # 40 mistakes, a third of them surer than the rest: ties must not be shuffled (an unstable sort
+    # reorders ties once a table has more than a handful of rows), nor sorted by id
+    ids = [f"r{7 * i % 40:02d}" for i in range(40)]  # r00, r07, r14, ...: the table is not in id order
+    confidence = pd.Series([0.4 if i % 3 == 0 else 0.1 for i in range(40)], index=ids)
+    lift = T.tag_lift(pd.DataFrame({"t": [True] * 40}, index=ids), pd.Series(True, index=ids), confidence, examples=8)
+    assert lift.loc["t", "examples"] == ["r00", "r21", "r02", "r23", "r04", "r25", "r06", "r27"]
+    fewer_sure = T.tag_lift(pd.DataFrame({"t": [i % 3 != 0 for i in range(40)]}, index=ids),
+                            pd.Series(True, index=ids), confidence, examples=5)
+    assert fewer_sure.loc["t", "examples"] == ["r07", "r14", "r28", "r35", "r09"]
+
+
+def test_examples_follow_the_confidence_of_each_id_not_the_position_of_its_row():
+    ids = ["r0", "r1", "r2", "r3", "r4", "r5"]
+    tags = pd.DataFrame({"t": [True] * 6, "odd": [False, True, False, True, False, True]}, index=ids)
+    wrong = pd.Series({"r5": True, "r4": False, "r3": True, "r2": True, "r1": True, "r0": True, "elsewhere": True})
+    # given in another order, one id the table lacks, two (r2, r4) it has no figure for
+    confidence = pd.Series({"r5": 0.4, "r3": 0.1, "r0": 0.3, "r1": 0.45, "elsewhere": 0.49})
+    lift = T.tag_lift(tags, wrong, confidence, examples=5)
+    assert lift.loc["t", "examples"] == ["r1", "r5", "r0", "r3", "r2"]  # surest first; no figure, last
+    assert lift.loc["odd", "examples"] == ["r1", "r5", "r3"]
+    assert (lift.loc["t", "n_with"], lift.loc["t", "errors_with"]) == (6, 5)  # "elsewhere" is not counted
+    assert T.tag_lift(tags, wrong, examples=5).loc["t", "examples"] == ["r0", "r1", "r2", "r3", "r5"]
