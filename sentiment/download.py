@@ -24,6 +24,7 @@ import re
 import sys
 import tarfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
@@ -50,6 +51,8 @@ MAX_REVIEW_BYTES = 1 << 20  # the longest IMDB review is ~14 KB; anything far la
 _MEMBER = re.compile(r"(?:\./)?(?:aclImdb/)?(train|test)/(pos|neg)/(\d+)_(\d+)\.txt")
 _FILE = re.compile(r"(\d+)_(\d+)\.txt")
 _CHUNK = 1 << 20
+# What urllib can fetch: a web mirror, or a copy on a mounted share given as file://.
+URL_SCHEMES = ("http", "https", "ftp", "file")
 
 
 class DownloadError(UserError):
@@ -123,6 +126,22 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
+def check_url(url: str) -> str:
+    """``url`` if urllib can fetch it; else a one-line ``DownloadError``, raised before any work
+    (urllib's own complaint, "unknown url type", comes as a traceback from deep inside)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # a port that is not a number raises here, not in the middle of the download
+    except ValueError as error:
+        raise DownloadError(f"--url {url}: not a valid address ({error}); give the http:// or https:// "
+                            f"address of a copy of {ARCHIVE_NAME}") from None
+    if parts.scheme.lower() not in URL_SCHEMES or not (parts.netloc or parts.scheme.lower() == "file"):
+        raise DownloadError(f"--url {url}: not an http:// or https:// address; give the address of a copy of "
+                            f"{ARCHIVE_NAME} (default {ARCHIVE_URL}), or convert a file you have with "
+                            f"`{DOWNLOAD_COMMAND} --from FILE`")
+    return url
+
+
 def _content_range(value: str | None) -> tuple[int | None, int | None]:
     """``bytes START-END/TOTAL`` or ``bytes */TOTAL`` -> (START, TOTAL); None where absent."""
     match = re.fullmatch(r"\s*bytes\s+(?:(\d+)-\d+|\*)/(\d+|\*)\s*", value or "")
@@ -154,7 +173,7 @@ def fetch(url: str, part: Path, target: Path, progress: bool = True, timeout: fl
                 continue
             raise DownloadError(f"cannot download {url} (HTTP {error.code} {error.reason}). "
                                 f"{_by_hand(target)}") from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
             reason = getattr(error, "reason", None) or error
             raise DownloadError(f"cannot download {url} ({reason}). {_by_hand(target)}") from None
 
@@ -364,6 +383,8 @@ def add_commands(subparsers) -> argparse.ArgumentParser:
 
 def download_command(args: argparse.Namespace) -> None:
     target = Path(args.dir).expanduser() if args.dir else download_dir()
+    if not args.source:  # a mistyped address is told before anything else happens
+        check_url(args.url)
     if not args.force:
         chosen = args.dir or os.environ.get("IMDB_DATA_DIR")
         for folder in [target] if chosen else [target, default_data_dir()]:

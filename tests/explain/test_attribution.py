@@ -107,24 +107,10 @@ def test_steps_go_where_the_margin_changes():
 
 # --- on the tiny BERT ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def explainer(tokenizer, tmp_path_factory):
-    """A tiny BERT with weights large enough that its margins differ from review to baseline
-    (with the default 0.02 init they are ~1e-5 and completeness would be checked on noise)."""
-    from conftest import tiny_config
-    from transformers import BertForSequenceClassification
-
-    from sentiment.model import save_checkpoint
-
-    torch.manual_seed(0)
-    directory = tmp_path_factory.mktemp("tiny-explain")
-    save_checkpoint(BertForSequenceClassification(tiny_config(initializer_range=0.2)), tokenizer, directory,
-                    max_length=64)
-    return Explainer.from_pretrained(directory)
-
-
-def test_completeness_holds_on_a_tiny_model(explainer):
-    e = explainer.explain(REVIEW, n_steps=32)
+def test_completeness_holds_on_a_tiny_model(explainer_in):
+    """On both precision paths: the figures an explanation reports are its own scores' figures."""
+    e = explainer_in.explain(REVIEW, n_steps=32)
+    assert e.precision == explainer_in.precision
     difference = e.margin_input - e.margin_baseline
     assert abs(difference) > 1e-4  # otherwise the check below says nothing
     word_sum = sum(w.score for w in e.words)
@@ -132,9 +118,29 @@ def test_completeness_holds_on_a_tiny_model(explainer):
     assert word_sum == pytest.approx(e.attribution_sum, rel=1e-5, abs=1e-6)
     assert abs(word_sum - difference) <= 0.02 * abs(difference)
     assert e.relative_delta == pytest.approx(abs(word_sum - difference) / abs(difference), rel=1e-3, abs=1e-6)
-    mass = sum(abs(w.score) for w in e.words)  # one piece per word in REVIEW, so token and word mass agree
-    assert e.completeness_error == pytest.approx(abs(word_sum - difference) / max(mass, abs(difference)),
-                                                 rel=1e-3, abs=1e-6)
+    # The completeness error divides by the mass of the word-piece scores: "isn't" and "can't" are three
+    # pieces each, and pieces of one word can pull opposite ways, so the word mass can only be smaller.
+    mass = sum(abs(w.score) for w in e.words)
+    assert mass <= e.attribution_mass + 1e-6
+    assert e.convergence_delta == pytest.approx(e.attribution_sum - difference, rel=1e-6, abs=1e-9)
+    assert e.completeness_error == pytest.approx(abs(e.convergence_delta) / max(e.attribution_mass, abs(difference)),
+                                                 rel=1e-6, abs=1e-12)
+
+
+def test_the_attribution_mass_is_the_word_pieces_not_the_words(tokenizer):
+    # "good" is one piece, "isn't" three (isn ' t); with the pieces of "isn't" scored +1, -1 and +0.5
+    # the word scores +0.5 but its pieces weigh 2.5: the mass is 1.5 (good) + 2.5, not 1.5 + 0.5.
+    from explain.words import merge_word_pieces
+
+    text = "good isn't"
+    encoded = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)
+    assert len(encoded["input_ids"]) == 4
+    words = merge_word_pieces(text, encoded["offset_mapping"], [1.5, 1.0, -1.0, 0.5])
+    assert [(w.word, w.score) for w in words] == [("good", 1.5), ("isn't", 0.5)]
+    result = IGResult(torch.tensor([0.0, 1.5, 1.0, -1.0, 0.5, 0.0]), margin_input=2.5, margin_baseline=0.0,
+                      n_steps=8)
+    assert result.attribution_mass == pytest.approx(4.0)
+    assert result.completeness_error == pytest.approx(0.5 / 4.0)
 
 
 def test_margins_and_delta_agree_with_a_plain_captum_call(explainer):
@@ -186,3 +192,127 @@ def test_adaptive_segments_agree_with_captum_on_the_whole_path(explainer):
     assert adaptive.margin_baseline == pytest.approx(fine.margin_baseline, abs=1e-4)
     scale = float(fine.token_attributions.abs().max())
     torch.testing.assert_close(adaptive.token_attributions, fine.token_attributions, rtol=0, atol=0.02 * scale)
+
+
+# --- the adaptive refinement's bookkeeping, on a model whose every part is known ---------------------
+#
+# Three word pieces with a 1-d embedding each, the path from 0 to 1 on all three, so that at alpha the
+# margin is  alpha**8  (piece A)  - 0.04 * alpha  (B)  + 0.1 * (2 * alpha - 1)**2  (C).  B's and C's
+# gradients are constant or linear, which any Gauss-Legendre rule integrates exactly: B is -0.04 and C
+# (down by 0.1, then up by 0.1) is 0 whatever the nodes, and only A's parts carry integration error. A
+# rule of n nodes is exact up to a gradient of degree 2n - 1, so A's part [0.75, 1] is exact from 4 nodes.
+# The margin at the ends of the four parts is 0.1, 0.01502, -0.01609, 0.09511, 1.06: changes of -0.0850,
+# -0.0311, 0.1112, 0.9649, hence 1, 1, 1 and 6 of the 8 nodes, 9 in all.
+
+import signal  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from explain.attribution import segmented_integrated_gradients  # noqa: E402
+
+FIRST_STEPS = [1, 1, 1, 6]
+
+
+class KnownParts(torch.nn.Module):
+    device = torch.device("cpu")
+    config = SimpleNamespace(num_labels=2)
+
+    def forward(self, inputs_embeds=None, **_):
+        a, b, c = inputs_embeds[..., 0].unbind(-1)
+        positive = a ** 8 - 0.04 * b + 0.1 * (2 * c - 1) ** 2
+        return SimpleNamespace(logits=torch.stack([torch.zeros_like(positive), positive], -1))
+
+
+def _a_by_hand(steps: list[int]) -> float:
+    """Piece A's attribution with ``steps[i]`` Gauss-Legendre nodes on part i: the integral of
+    8 alpha**7 over each quarter of [0, 1] by that rule (numpy's nodes, summed here)."""
+    total = 0.0
+    for i, n in enumerate(steps):
+        a, b = i / 4, (i + 1) / 4
+        nodes, weights = np.polynomial.legendre.leggauss(n)
+        total += (b - a) / 2 * sum(w * 8 * (a + (b - a) * (t + 1) / 2) ** 7 for t, w in zip(nodes, weights))
+    return total
+
+
+@pytest.fixture
+def captum_calls(monkeypatch):
+    """(parts, nodes) of each Captum call: piece A starts each part at its alpha, so part = 4 * start."""
+    calls = []
+
+    class Recording(attribution.IntegratedGradients):
+        def attribute(self, inputs, baselines, n_steps, **kwargs):
+            calls.append((sorted(round(4 * float(s)) for s in baselines[:, 0, 0]), n_steps))
+            return super().attribute(inputs, baselines=baselines, n_steps=n_steps, **kwargs)
+
+    monkeypatch.setattr(attribution, "IntegratedGradients", Recording)
+    return calls
+
+
+def _explain_known_parts(seconds: float = 30, **kwargs):
+    """The refinement on ``KnownParts``; a loop that does not end (a budget it never reaches) fails the
+    test after ``seconds`` instead of hanging the suite (where the platform has interval timers)."""
+    def give_up(*_):
+        raise TimeoutError(f"the refinement ran over {seconds} s: does it reach its step budget?")
+
+    timer = getattr(signal, "setitimer", None)
+    previous = signal.signal(signal.SIGALRM, give_up) if timer else None
+    if timer:
+        timer(signal.ITIMER_REAL, seconds)
+    try:
+        return segmented_integrated_gradients(KnownParts(), torch.ones(1, 3, 1), torch.zeros(1, 3, 1), target=1,
+                                              precision="fp32", **kwargs)
+    finally:
+        if timer:
+            timer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def test_refinement_doubles_the_worst_part_and_the_result_is_the_sum_of_the_parts(captum_calls):
+    result = _explain_known_parts()
+    # the first pass: parts of equal nodes share one call; then the worst part, 2 (A's midpoint rule there
+    # is off by -0.0217, on parts 0 and 1 by -0.00001 and -0.0018), doubled to 2 nodes, and nothing else
+    assert sorted(captum_calls) == [([0, 1, 2], 1), ([2], 2), ([3], 6)] and captum_calls[-1] == ([2], 2)
+    assert result.n_steps == 10
+    assert (result.margin_input, result.margin_baseline) == pytest.approx((1.06, 0.1), abs=1e-6)
+    a = _a_by_hand([1, 1, 2, 6])
+    assert a == pytest.approx(1 - 0.0021940, abs=1e-7)
+    assert result.token_attributions.tolist() == pytest.approx([a, -0.04, 0.0], abs=2e-6)
+    # completeness: the delta over the mass of the pieces' (not the parts') scores, |A| + |B| + |C|
+    assert result.completeness_error == pytest.approx((1 - a) / (a + 0.04), rel=1e-3)
+    first = (1 - _a_by_hand(FIRST_STEPS)) / (_a_by_hand(FIRST_STEPS) + 0.04)
+    assert first == pytest.approx(0.02314, abs=1e-5)
+    assert result.steps_note == "steps raised from 9 to 10: completeness error was 2.3% (> 2%), now 0.2%"
+
+
+def test_each_refinement_goes_to_the_part_worst_now_and_the_last_stops_at_the_budget(captum_calls):
+    result = _explain_known_parts(max_error=0.0, max_steps=14)
+    # worst each time: part 2 (-0.0217), part 1 (-0.0018), part 2 (2 nodes: -0.00037), part 1 (2 nodes:
+    # -0.00008), which would double to 4 but only 1 node is left of the 14
+    assert captum_calls[2:] == [([2], 2), ([1], 2), ([2], 4), ([1], 3)]
+    assert result.n_steps == 14
+    a = _a_by_hand([1, 3, 4, 6])
+    assert result.token_attributions.tolist() == pytest.approx([a, -0.04, 0.0], abs=2e-6)
+    assert result.steps_note == ("steps raised from 9 to 14: completeness error was 2.3% (> 0%), now 0.0%; "
+                                 "still above the target")
+
+
+def test_the_first_allocation_runs_whatever_the_budget(captum_calls):
+    result = _explain_known_parts(max_steps=9)
+    assert sorted(captum_calls) == [([0, 1, 2], 1), ([3], 6)]
+    assert result.n_steps == 9 and result.steps_note is None  # nothing raised, nothing to say
+    a = _a_by_hand(FIRST_STEPS)
+    assert result.token_attributions.tolist() == pytest.approx([a, -0.04, 0.0], abs=2e-6)
+    assert result.completeness_error == pytest.approx(0.02314, abs=1e-5)  # over the target: the flag's to say
+
+
+def test_given_margins_are_the_ends_of_the_path_and_are_not_computed_again(captum_calls, monkeypatch):
+    rows = []
+    real = KnownParts.forward
+    monkeypatch.setattr(KnownParts, "forward", lambda self, inputs_embeds=None, **_: rows.append(
+        inputs_embeds.shape[0]) or real(self, inputs_embeds))
+    result = _explain_known_parts(margins=(1.06, 0.1))
+    assert rows[0] == 3  # the margin at the three inner ends only; f(input) and f(baseline) were given
+    assert (result.margin_input, result.margin_baseline) == (1.06, 0.1)
+    assert result.n_steps == 10 and captum_calls[-1] == ([2], 2)
+    assert result.token_attributions.tolist() == pytest.approx([_a_by_hand([1, 1, 2, 6]), -0.04, 0.0], abs=2e-6)

@@ -1,6 +1,7 @@
 """`python -m sentiment data download` end to end, without the internet: a tiny archive in the
 aclImdb layout served from 127.0.0.1 (with Range support, and able to cut a transfer short)."""
 import csv
+import email.message
 import gzip
 import hashlib
 import http.server
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -72,10 +74,13 @@ def read_csv_text(path: Path) -> str:
 
 class Server:
     """Serves one payload; honours ``Range: bytes=N-`` (unless ``ranges`` is off); can cut the
-    next transfer after ``cut_after`` bytes."""
+    next transfer after ``cut_after`` bytes. Misbehaving on purpose: ``answer_from`` answers the
+    next Range request with a 206 from that offset instead of the one asked; ``range_416`` off
+    sends a 416 without its ``Content-Range``."""
 
     def __init__(self, payload: bytes):
         self.payload, self.ranges, self.cut_after, self.requests = payload, True, None, []
+        self.answer_from, self.range_416 = None, True
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -85,9 +90,12 @@ class Server:
                 body, start, total = server.payload, 0, len(server.payload)
                 if asked and server.ranges:
                     start = int(asked.removeprefix("bytes=").rstrip("-"))
+                    if server.answer_from is not None:
+                        start, server.answer_from = server.answer_from, None
                     if start >= total:
                         self.send_response(416)
-                        self.send_header("Content-Range", f"bytes */{total}")
+                        if server.range_416:
+                            self.send_header("Content-Range", f"bytes */{total}")
                         self.send_header("Content-Length", "0")
                         self.end_headers()
                         return
@@ -108,7 +116,8 @@ class Server:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/{download.ARCHIVE_NAME}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        # a short poll: shutdown() waits for one, and every test here closes a server
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def close(self):
         self.httpd.shutdown()
@@ -397,3 +406,156 @@ def test_data_download_help_shows_the_url_default(monkeypatch, capsys):
         download.main(["data", "download", "--help"])
     assert exit_.value.code == 0
     assert f"(default: {download.ARCHIVE_URL})" in capsys.readouterr().out
+
+
+# --- what a server's answer is taken to mean, and what is trusted without a checksum -------------
+
+def fetch_into(server, data_dir, held: bytes | None = None) -> bytes:
+    """``download.fetch`` into a ``.part`` that holds ``held`` first; the bytes it holds after."""
+    data_dir.mkdir(exist_ok=True)
+    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    if held is not None:
+        part.write_bytes(held)
+    download.fetch(server.url, part, data_dir, progress=False)
+    return part.read_bytes()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("bytes 100-199/1000", (100, 1000)),
+    ("bytes 0-999/1000", (0, 1000)),
+    ("  bytes 5-9/*  ", (5, None)),  # the total unknown to the server
+    ("bytes */1000", (None, 1000)),  # what a 416 carries
+    ("bytes */*", (None, None)),
+    ("items 0-9/10", (None, None)),
+    ("bytes 5-/10", (None, None)),
+    ("", (None, None)),
+    (None, (None, None)),
+])
+def test_content_range_is_read_as_start_and_total(value, expected):
+    assert download._content_range(value) == expected
+
+
+def test_a_range_answer_is_appended_to_what_the_part_holds(server, archive, data_dir):
+    third = len(archive) // 3
+    assert fetch_into(server, data_dir, archive[:third]) == archive
+    assert server.requests == [f"bytes={third}-"]
+
+
+def test_a_resumed_transfer_cut_again_resumes_from_where_it_stopped(server, archive, data_dir):
+    third = len(archive) // 3
+    server.cut_after = third
+    with pytest.raises(download.DownloadError, match=f"stopped after {third:,} bytes of {len(archive):,} bytes"):
+        fetch_into(server, data_dir)
+    server.cut_after = third
+    # the total of a resumed transfer is the Content-Range's, the bytes so far include the part's
+    with pytest.raises(download.DownloadError, match=f"stopped after {2 * third:,} bytes of {len(archive):,} bytes"):
+        fetch_into(server, data_dir)
+    assert fetch_into(server, data_dir) == archive
+    assert server.requests == [None, f"bytes={third}-", f"bytes={2 * third}-"]
+
+
+def test_a_server_that_ignores_the_range_sends_the_whole_file_which_replaces_the_part(server, archive, data_dir):
+    half = len(archive) // 2
+    server.ranges = False  # 200 and the whole file, whatever the Range asked
+    assert fetch_into(server, data_dir, archive[:half]) == archive  # not archive[:half] + archive
+    assert server.requests == [f"bytes={half}-"]
+
+
+@pytest.mark.parametrize("answer_from", [0, 10])
+def test_a_range_that_does_not_start_where_we_asked_is_not_appended(server, archive, data_dir, answer_from):
+    half = len(archive) // 2
+    server.answer_from = answer_from  # a 206 with "bytes 0-..." (or 10-...) to "bytes=HALF-"
+    assert fetch_into(server, data_dir, archive[:half]) == archive
+    assert server.requests == [f"bytes={half}-", None]  # the part was dropped, the file fetched whole
+
+
+def test_a_416_for_a_part_longer_than_the_file_starts_over(server, archive, data_dir):
+    longer = archive + b"tail of something else"
+    assert fetch_into(server, data_dir, longer) == archive
+    assert server.requests == [f"bytes={len(longer)}-", None]
+
+
+def test_a_416_without_the_file_size_starts_over(server, archive, data_dir):
+    server.range_416 = False  # nothing says the part is the whole file: it is not trusted to be
+    assert fetch_into(server, data_dir, archive) == archive
+    assert server.requests == [f"bytes={len(archive)}-", None]
+
+
+def test_a_416_to_a_request_without_a_range_is_an_error(data_dir, monkeypatch):
+    """Nothing was held, so nothing can be complete: no retry, no file taken for the archive."""
+    def urlopen(request, timeout):
+        assert request.get_header("Range") is None
+        raise urllib.error.HTTPError(request.full_url, 416, "Range Not Satisfiable",
+                                     email.message.Message(), None)
+
+    monkeypatch.setattr(download.urllib.request, "urlopen", urlopen)
+    with pytest.raises(download.DownloadError, match=r"^cannot download http://mirror/x \(HTTP 416 Range Not"):
+        download.fetch("http://mirror/x", data_dir / "x.part", data_dir, progress=False)
+    assert not data_dir.exists()
+
+
+def test_a_part_of_the_right_size_but_other_bytes_fails_its_checksum_and_is_deleted(server, archive, data_dir,
+                                                                                   capsys):
+    data_dir.mkdir()
+    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    part.write_bytes(bytes(len(archive)))  # the server's 416 says "complete": only the checksum can tell
+    assert get(server.url, data_dir) == 2
+    assert server.requests == [f"bytes={len(archive)}-"]
+    assert "is corrupt" in capsys.readouterr().err
+    assert list(data_dir.iterdir()) == []  # neither kept as the archive nor converted
+
+
+def test_an_archive_put_there_by_hand_is_checked_before_it_is_used(server, archive, data_dir, capsys):
+    data_dir.mkdir()
+    wrong = make_archive(data_dir / download.ARCHIVE_NAME, REVIEWS[:5] + [("aclImdb/test/pos/3_10.txt", "Meh.")])
+    assert get(server.url, data_dir) == 2
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"error: {data_dir / download.ARCHIVE_NAME} is not the official {download.ARCHIVE_NAME}")
+    assert hashlib.sha256(wrong).hexdigest() in message and f"--from {data_dir / download.ARCHIVE_NAME}" in message
+    assert server.requests == []  # not replaced by a download either: the person decides
+    assert sorted(p.name for p in data_dir.iterdir()) == [download.ARCHIVE_NAME]  # kept as it was, nothing converted
+
+
+def test_converting_a_file_you_have_says_whether_it_is_the_official_archive(tmp_path, data_dir, monkeypatch, capsys):
+    built = tmp_path / "mine.tar.gz"
+    payload = make_archive(built)
+    monkeypatch.setattr(download, "ARCHIVE_SHA256", hashlib.sha256(payload).hexdigest())
+    assert main(["data", "download", "--from", str(built), "--dir", str(data_dir)]) == 0
+    assert f"{built}: checksum OK" in capsys.readouterr().err
+    monkeypatch.setattr(download, "ARCHIVE_SHA256", "0" * 64)
+    assert main(["data", "download", "--from", str(built), "--dir", str(data_dir), "--force"]) == 0
+    note = (f"{built}: note: not byte-identical to the official {download.ARCHIVE_NAME} "
+            f"(SHA-256 {hashlib.sha256(payload).hexdigest()}); converting the reviews it holds")
+    assert note in capsys.readouterr().err
+    assert_converted(data_dir)  # converted anyway: asked for by name, and its reviews are checked one by one
+
+
+@pytest.mark.parametrize("url, says", [
+    ("notaurl", "not an http:// or https:// address"),
+    ("C:\\data\\aclImdb_v1.tar.gz", "not an http:// or https:// address"),
+    ("http:///aclImdb_v1.tar.gz", "not an http:// or https:// address"),
+    ("http://[::1/x", "not a valid address (Invalid IPv6 URL)"),
+    ("http://mirror:port/x", "not a valid address (Port could not be cast to integer value as 'port')"),
+])
+def test_an_address_that_is_not_one_is_one_line_before_any_work(url, says, data_dir, capsys):
+    assert get(url, data_dir) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"error: --url {url}: {says}" + captured.err.split(says, 1)[1]
+    assert len(captured.err.strip().splitlines()) == 1 and "Traceback" not in captured.err
+    assert not data_dir.exists()  # nothing created, nothing asked
+
+
+def test_an_address_that_is_not_one_from_the_command_line(data_dir, tmp_path):
+    """The issue's probe, as typed: ``python -m sentiment data download --url notaurl``."""
+    done = subprocess.run([sys.executable, "-m", "sentiment", "data", "download", "--url", "notaurl",
+                           "--dir", str(data_dir)], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: --url notaurl: not an http:// or https:// address; give the address of")
+    assert done.stderr.count("\n") == 1
+
+
+def test_check_url_takes_the_addresses_urllib_can_fetch():
+    for url in (download.ARCHIVE_URL, "http://127.0.0.1:8000/a.tar.gz", "HTTPS://Mirror/x", "ftp://m/x",
+                "file:///srv/aclImdb_v1.tar.gz"):
+        assert download.check_url(url) == url

@@ -25,8 +25,10 @@ def test_space_files_are_the_app_its_packages_checkpoints_and_study(tmp_path):
 
 
 def test_space_files_do_not_depend_on_where_the_repository_lives(tmp_path):
-    repo = _repo(tmp_path / "trainer" / "repo")
-    assert "webapp/c.py" in publish.space_files(repo)
+    # a checkout inside a folder called like a skipped one ("trainer", "__pycache__") stages the same files
+    plain = list(publish.space_files(_repo(tmp_path / "repo")))
+    assert list(publish.space_files(_repo(tmp_path / "trainer" / "repo"))) == plain
+    assert list(publish.space_files(_repo(tmp_path / "__pycache__" / "repo"))) == plain
 
 
 def test_space_files_name_what_is_missing(tmp_path):
@@ -118,3 +120,75 @@ def test_main_uploads_and_reports_a_staging_problem(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(publish, "stage", refuse)
     assert publish.main(["--repo-id", "me/s", "--stage", str(tmp_path / "t")]) == 2
     assert capsys.readouterr().err == "error: missing from the repository: app.py\n"
+
+
+# What must stay out of a Space, beside each kind of file that goes in: the developer's tools and
+# environment, training leftovers, notebooks' autosaves, the dataset, anything outside the five places.
+DECOYS = [".venv/lib/python3.11/site-packages/gradio/app.py", ".venv/pyvenv.cfg", ".git/config",
+          ".github/workflows/ci.yml", ".ci/run", "runs/m/model.safetensors", "runs/m/report.json", "logs/train.log",
+          "artifacts/x.json", "tests/README.md", "tests/conftest.py", "benchmarks/README.md",
+          "benchmarks/requirements.txt", "requirements-dev.txt", "pyproject.toml", "CONTRIBUTING.md", "notes.py",
+          "bert_review_errors.egg-info/PKG-INFO", "shared/data/imdb/test.csv.gz",
+          "checkpoints/m/trainer/checkpoint-200/model.safetensors", "checkpoints/m/trainer/runs/events.out",
+          "checkpoints/m/.ipynb_checkpoints/config-checkpoint.json", "study/.ipynb_checkpoints/reviews.csv.gz",
+          "sentiment/.ipynb_checkpoints/a-checkpoint.py", "explain/__pycache__/b.cpython-311.pyc",
+          "webapp/__pycache__/c.cpython-311.py", "webapp/static/notes.md"]
+
+
+def test_space_files_leave_out_everything_else(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    expected = publish.space_files(repo)
+    for name in DECOYS:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(name)
+    assert publish.space_files(repo) == expected
+    assert set(expected) == {"README.md", "app.py", "checkpoints/m/config.json", "explain/b.py", "requirements.txt",
+                             "sentiment/a.py", "study/reviews.csv.gz", "webapp/c.py"}
+
+
+def test_every_file_of_a_checkpoint_and_of_the_study_goes_at_any_depth(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    shipped = ["checkpoints/m/model.safetensors", "checkpoints/m/README.md", "checkpoints/tfidf/nested/vocab.json",
+               "study/README.md", "study/examples.json", "sentiment/robustness/__init__.py",
+               "sentiment/robustness/run.py"]
+    for name in shipped:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(name)
+    files = publish.space_files(repo)
+    assert set(shipped) <= set(files)
+    assert all(files[name] == repo / name for name in shipped)
+    assert list(files) == sorted(files)  # the listing reads in path order
+
+
+def test_the_space_readme_is_the_repository_readme_with_its_front_matter(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    (repo / "README.md").write_text("---\nsdk: gradio\napp_file: app.py\n---\n# the project\n")
+    (repo / "study" / "README.md").write_text("# the study\n")
+    publish.stage(tmp_path / "space", repo)
+    assert (tmp_path / "space" / "README.md").read_text().startswith("---\nsdk: gradio\n")
+    assert (tmp_path / "space" / "study" / "README.md").read_text() == "# the study\n"  # its own place, not the top
+
+
+def test_stage_takes_an_empty_folder_and_refuses_a_file(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    (tmp_path / "empty").mkdir()
+    assert [name for name, _ in publish.stage(tmp_path / "empty", repo)] == list(publish.space_files(repo))
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(publish.PublishError, match="a-file exists and is not an empty folder"):
+        publish.stage(tmp_path / "a-file", repo)
+    assert (tmp_path / "a-file").read_text() == "x"
+
+
+def test_the_real_repository_stages_no_tests_tools_or_training_leftovers():
+    files = publish.space_files()
+    assert {"app.py", "README.md", "requirements.txt", "webapp/publish.py", "sentiment/study.py",
+            "explain/attribution.py", "study/reviews.csv.gz"} <= set(files)
+    assert files["requirements.txt"] == publish.SPACE_REQUIREMENTS
+    assert files["README.md"].read_text().startswith("---\n")  # the front matter the Space reads
+    tops = {name.split("/")[0] for name in files}
+    assert tops <= {"app.py", "README.md", "requirements.txt", "sentiment", "explain", "webapp", "checkpoints", "study"}
+    for name in files:
+        parts = name.split("/")
+        assert not {"trainer", "__pycache__", ".ipynb_checkpoints", "runs"} & set(parts), name
+        if parts[0] in publish.PACKAGES:
+            assert name.endswith(".py"), name
