@@ -187,9 +187,9 @@ def _size_used(data: TrainingData, source: str, size: int) -> TrainingData:
 
 def cmd_train(args):
     config, options = _configs(args)
-    if args.size is not None and args.data == "cad":
-        raise ArgumentError("--size goes with --data official, report or FILE; --data cad trains on every CAD "
-                            "pair, with --replay-ratio IMDB reviews per pair")
+    if args.size is not None and args.data in ("cad", "negation"):
+        raise ArgumentError(f"--size goes with --data official, report or FILE; --data {args.data} trains on "
+                            f"every {args.data} text, with --replay-ratio IMDB reviews per text")
     name = args.name or (args.data if args.data in NAMED_DATA else Path(str(args.data)).stem)
     output = _output(options, name)
     data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
@@ -354,14 +354,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", parents=[training], help="fine-tune, evaluate and save a classifier")
     p.add_argument("--data", default="official",
                    help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + a replay "
-                        "sample of IMDB train, see --replay-ratio; use with --model CHECKPOINT), or a CSV / aclImdb "
+                        "sample of IMDB train, see --replay-ratio; use with --model CHECKPOINT), negation (generated "
+                        "negation sentences + a replay sample, likewise), or a CSV / aclImdb "
                         "folder")
     p.add_argument("--size", type=positive_int,
                    help="official/FILE: training reviews; report: reviews drawn in all (default: all)")
     p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
     p.add_argument("--name", help="run name (default: from --data)")
     p.add_argument("--replay-ratio", type=number_in(float, 0.0), default=1.0,
-                   help="with --data cad: IMDB train reviews replayed per CAD text")
+                   help="with --data cad or negation: IMDB train reviews replayed per CAD or generated text")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("experiment", parents=[training], help="the report's set-ups, evaluated on the CPU")

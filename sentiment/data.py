@@ -179,7 +179,7 @@ def report_split(n: int, seed: int = 42, test_fraction: float = 0.2) -> tuple[pd
 
 
 # The data sources a training command names instead of a file.
-NAMED_DATA = ("official", "report", "cad")
+NAMED_DATA = ("official", "report", "cad", "negation")
 
 
 @dataclass
@@ -199,30 +199,39 @@ def training_data(data: str, size: int | None, seed: int, validation_size: float
     Args:
         data: ``official`` (the dataset's 25k/25k split), ``report`` (``size`` of
             all 50k, stratified 80/20, the report's protocol), ``cad`` (the CAD
-            training pairs plus a replay sample of IMDB train, ``sentiment.cad``),
+            training pairs plus a replay sample of IMDB train, ``sentiment.cad``), ``negation``
+            (generated negation sentences plus a replay sample, ``sentiment.negation_data``),
             or a CSV / aclImdb folder (20% held out as test unless ``test`` names a file).
         size: official / a file: training reviews drawn; report: reviews drawn in all.
         seed: every random draw (split, sample, validation part).
         validation_size: held out of the training part for choosing the best step:
             a count, or a fraction below 1.
         test: with a file as ``data``: the test file.
-        replay_ratio: with ``cad``: IMDB train reviews replayed per CAD text.
+        replay_ratio: with ``cad`` or ``negation``: IMDB train reviews replayed per CAD or generated text.
 
     The report's four reviews never reach a training part.
     """
-    if data == "cad":
-        from .cad import cad_training_mix
-
+    if data in ("cad", "negation"):
         if test is not None:
-            raise ArgumentError("--test goes with --data FILE; --data cad brings its own test split")
-        # The large recipe's own validation part (same split, same seed) stays out of the replay and
-        # out of the CAD pairs (some of its reviews are CAD originals), so validation accuracy
+            raise ArgumentError(f"--test goes with --data FILE; --data {data} brings its own test split")
+        # The large recipe's own validation part (same split, same seed) stays out of the replay (and
+        # out of the CAD pairs: some of its reviews are CAD originals), so validation accuracy
         # compares with the checkpoint being continued, on reviews neither run trained on.
         imdb_train, test_part = official_split(None, seed)
         pool, validation = hold_out(imdb_train, validation_size, seed)
-        train = cad_training_mix(pool, seed, replay_ratio, held_out_ids=set(validation["id"]))
-        protocol = (f"CAD training pairs (Kaushik et al., 2020) + a replay sample of IMDB train "
-                    f"({replay_ratio:g} per CAD text; {len(train):,} reviews), official IMDB test split")
+        held_out = set(validation["id"]) | set(REPORT_REVIEW_IDS)
+        if data == "cad":
+            from .cad import cad_training_mix
+
+            train = cad_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
+            what = "CAD training pairs (Kaushik et al., 2020)"
+        else:
+            from .negation_data import negation_training_mix
+
+            train = negation_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
+            what = "generated negation sentences (sentiment.negation_data)"
+        protocol = (f"{what} + a replay sample of IMDB train ({replay_ratio:g} per {data} text; "
+                    f"{len(train):,} reviews), official IMDB test split")
         return TrainingData(train, validation, test_part, protocol)
     train, test_part, protocol = train_and_test(data, size, seed, test)
     train, validation = hold_out(train, validation_size, seed)

@@ -170,6 +170,63 @@ def markdown_tables(reports: dict[str, dict]) -> str:
             lines.append(f"| {tag} | {row['n_with']:,} of {first['n_reviews']:,} | " + " | ".join(cells) + " |")
         lines.append("| all test reviews (error rate) | | " + " | ".join(
             _pct(reports[n]["taxonomy"]["error_rate"]) for n in with_taxonomy) + " |")
+    pushes = push_table(reports)
+    if pushes:
+        lines += ["", pushes]
+    return "\n".join(lines)
+
+
+# What each part's figure means, for the table's readers.
+PUSH_PARTS = {
+    "contrast_but": (("turn", "push of the turn (after but/yet/however)"),
+                     ("concession", "push of the concession"),
+                     ("turn_share", "turn's share of the two")),
+    "negated_negative": (("cue", "push of the negation cue"), ("negated_word", "push of the negated word")),
+    "irony": (("literal_words", "push of the literal opinion words"), ("rest", "push of every other word")),
+    "contrast_pairs": (("edited_share", "share of the change carried by the edited words"),),
+}
+
+
+def _interval(figure: dict | None) -> str:
+    if not figure or figure.get("mean") is None:
+        return "n/a"
+    if figure.get("low") is None:
+        return f"{figure['mean']:+.2f} (n={figure['n']})"
+    return f"{figure['mean']:+.2f} [{figure['low']:+.2f}, {figure['high']:+.2f}] (n={figure['n']})"
+
+
+def _push_section(report: dict, phenomenon: str) -> dict | None:
+    if phenomenon == "contrast_pairs":
+        return report.get("contrast_pairs", {}).get("edit_attribution")
+    return report.get("behaviour", {}).get("capabilities", {}).get(phenomenon, {}).get("attribution")
+
+
+def push_table(reports: dict[str, dict]) -> str:
+    """Where the push sits, one pair of columns (read right / read wrong) per checkpoint, and with two
+    checkpoints the paired change from the first to the second over every case. Empty when no report
+    has the figures (``python -m explain.push --save`` adds them)."""
+    names = [n for n in reports if any(_push_section(reports[n], p) for p in PUSH_PARTS)]
+    if not names:
+        return ""
+    from .stats import paired_difference
+
+    compare = len(names) == 2 and all(_push_section(reports[n], p) and "cases" in _push_section(reports[n], p)
+                                      for n in names for p in PUSH_PARTS)
+    header = "| phenomenon | part | " + " | ".join(f"{n}: read right | {n}: read wrong" for n in names)
+    header += f" | {names[1]} minus {names[0]} (same cases) |" if compare else " |"
+    lines = ["Where the push sits: word scores summed per part, toward the expected label (CAD pairs: share "
+             "of the change in push toward positive); mean [95% interval] (cases):", "", header,
+             "| --- | --- |" + " --- | --- |" * len(names) + (" --- |" if compare else "")]
+    for phenomenon, parts in PUSH_PARTS.items():
+        for part, label in parts:
+            cells = []
+            for n in names:
+                section = _push_section(reports[n], phenomenon) or {}
+                cells += [_interval(section.get(o, {}).get("parts", {}).get(part)) for o in ("right", "wrong")]
+            if compare:
+                before, after = (_push_section(reports[n], phenomenon)["cases"] for n in names)
+                cells.append(_interval(paired_difference(before, after, part)))
+            lines.append(f"| {phenomenon} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
