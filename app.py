@@ -119,7 +119,7 @@ def build_demo() -> gr.Blocks:
             pinned = gr.Dataframe(label="The report's four misread reviews", interactive=False, wrap=True,
                                   elem_id="report-reviews", column_widths=["15%", "8%", "12%", "12%", "53%"])
             with gr.Row():
-                comparison = gr.Radio(list(mistakes.COMPARISONS), value="all", label="Which mistakes")
+                comparison = gr.Radio(mistakes.comparison_choices(), value="all", label="Which mistakes")
                 min_confidence = gr.Slider(0.5, 1.0, value=0.5, step=0.05,
                                            label="Only where the wrong model was at least this sure")
             counts = gr.Markdown()
@@ -184,11 +184,21 @@ def build_demo() -> gr.Blocks:
             copy_button = gr.Button("Copy the review from the Classify tab")
             compare_button = gr.Button("Compare", variant="primary")
             comparison_views = side_by_side("Review", "Edited copy")
+            # Before and after: the same pair read by a second checkpoint (by default the one trained
+            # further on contrast pairs), so a class sees whether that training moved the push.
+            with gr.Accordion("The same pair under another checkpoint", open=True):
+                other = gr.Dropdown(choices=names, value=contrast.other_checkpoint(names),
+                                    label="Other checkpoint")
+                other_button = gr.Button("Compare under the other checkpoint")
+                other_views = side_by_side("Review (other checkpoint)", "Edited copy (other checkpoint)")
             copy_button.click(lambda text: (text, text), [review], [original, edited], api_name=False)
             compare_button.click(handler(contrast.compare_for_app), [checkpoint, original, edited],
                                  comparison_views,
                                  api_name="contrast", concurrency_limit=EXPLAIN_CONCURRENCY,
                                  concurrency_id="explain")
+            other_button.click(handler(contrast.compare_for_app), [other, original, edited], other_views,
+                               api_name="contrast_other", concurrency_limit=EXPLAIN_CONCURRENCY,
+                               concurrency_id="explain")
 
         # ---- 6. Model ---------------------------------------------------------------------
         with gr.Tab("Model"):

@@ -32,6 +32,13 @@ COMPARISONS = {
     "fixed by more data": "only the small checkpoint wrong",
     "broken by more data": "only the large checkpoint wrong",
 }
+# Before and after training on contrast pairs: the large checkpoint against the CAD-trained one, which
+# continued it (only where the CAD checkpoint's predictions ship: ``with_cad``).
+CAD_COMPARISONS = {
+    "large and CAD-trained both wrong": "the large checkpoint and the one trained further on contrast pairs both wrong",
+    "fixed by contrast training": "the large checkpoint wrong, the CAD-trained one right",
+    "broken by contrast training": "the large checkpoint right, the CAD-trained one wrong",
+}
 
 
 def read_predictions(checkpoint: str | Path) -> pd.DataFrame:
@@ -72,6 +79,14 @@ def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
     the question it answers is which of the large checkpoint's mistakes it fixes.
     """
     joined = table.join(cad.set_index("id")[["predicted", "p_positive"]].add_prefix("cad_"), on="id")
+    large_wrong = joined["large_predicted"] != joined["sentiment"]
+    cad_wrong = joined["cad_predicted"] != joined["sentiment"]
+    joined["cad_comparison"] = "both right"
+    joined.loc[large_wrong & cad_wrong, "cad_comparison"] = "large and CAD-trained both wrong"
+    joined.loc[large_wrong & ~cad_wrong, "cad_comparison"] = "fixed by contrast training"
+    joined.loc[~large_wrong & cad_wrong, "cad_comparison"] = "broken by contrast training"
+    p = joined["cad_p_positive"]
+    joined["cad_confidence"] = np.where(predicted_class(p) == 1, p, 1 - p)
     return joined
 
 
@@ -90,19 +105,26 @@ def counts(table: pd.DataFrame) -> dict[str, int]:
 def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float = 0.5) -> pd.DataFrame:
     """Misclassified reviews of one kind, where the wrong model(s) were at least ``min_confidence`` sure.
 
-    ``table``: from :func:`compare`; ``comparison``: one of ``COMPARISONS``.
+    ``table``: from :func:`compare` (and :func:`with_cad` for the ``CAD_COMPARISONS``); ``comparison``:
+    one of ``COMPARISONS`` (small against large) or ``CAD_COMPARISONS`` (large against CAD-trained).
 
     Sorted most confident first: the mistakes worth studying are the sure ones.
     """
-    if comparison not in COMPARISONS:
-        raise ValueError(f"unknown comparison {comparison!r}; choose one of {', '.join(COMPARISONS)}")
-    wrong = table[table["comparison"] != "both right"]
+    if comparison in CAD_COMPARISONS:
+        if "cad_comparison" not in table:
+            raise ValueError(f"{comparison!r} compares with the CAD-trained checkpoint, whose predictions are "
+                             f"not in this table")
+        kind, models = "cad_comparison", ("large", "cad")
+    elif comparison in COMPARISONS:
+        kind, models = "comparison", ("small", "large")
+    else:
+        raise ValueError(f"unknown comparison {comparison!r}; choose one of "
+                         f"{', '.join([*COMPARISONS, *CAD_COMPARISONS])}")
+    wrong = table[table[kind] != "both right"]
     if comparison != "all":
-        wrong = wrong[wrong["comparison"] == comparison]
-    small_wrong = wrong["small_predicted"] != wrong["sentiment"]
-    large_wrong = wrong["large_predicted"] != wrong["sentiment"]
-    confidence = pd.concat([wrong["small_confidence"].where(small_wrong, 0),
-                            wrong["large_confidence"].where(large_wrong, 0)], axis=1).max(axis=1)
+        wrong = wrong[wrong[kind] == comparison]
+    confidence = pd.concat([wrong[f"{m}_confidence"].where(wrong[f"{m}_predicted"] != wrong["sentiment"], 0)
+                            for m in models], axis=1).max(axis=1)
     wrong = wrong.assign(confidence=confidence)
     return wrong[wrong["confidence"] >= min_confidence].sort_values("confidence", ascending=False)
 

@@ -85,8 +85,46 @@ def _results(report: dict) -> str:
 Confusion matrix (rows: true, columns: predicted): negative {tn:,} / {fp:,}; positive {fn:,} / {tp:,}."""
 
 
-def model_card(report: dict, name: str) -> str:
+def trade_off(report: dict, robustness: dict | None, parent_report: dict | None, parent_robustness: dict | None,
+              parent: str) -> str:
+    """A checkpoint that continued ``parent``: what the further training bought on the contrast pairs and
+    cost on the IMDB test set, in numbers (both checkpoints' ``report.json`` and ``robustness.json``);
+    empty where a figure is missing."""
+    if not (robustness and parent_report and parent_robustness):
+        return ""
+    now, before = robustness["contrast_pairs"], parent_robustness["contrast_pairs"]
+    accuracy, parent_accuracy = report["metrics"]["accuracy"], parent_report["metrics"]["accuracy"]
+    rows = [("CAD dev pairs: both texts right (consistency)", before["consistency"], now["consistency"]),
+            ("CAD dev: accuracy on the edits", before["accuracy_edited"], now["accuracy_edited"]),
+            ("CAD dev: accuracy on the originals", before["accuracy_original"], now["accuracy_original"])]
+    lines = [f"| {label} | {b:.1%} | {a:.1%} | {100 * (a - b):+.1f} points |" for label, b, a in rows]
+    lines.append(f"| IMDB test accuracy ({report['test_size']:,} reviews) | {parent_accuracy:.4f} | {accuracy:.4f} | "
+                 f"{100 * (accuracy - parent_accuracy):+.2f} points |")
+    return (f"""## The trade-off
+
+What the further training on contrast pairs bought and what it cost, against `{parent}`
+(CAD dev figures from `python -m sentiment robustness`, test accuracy from each `report.json`):
+
+| | `{parent}` | this checkpoint | change |
+| --- | --- | --- | --- |
+""" + "\n".join(lines) + "\n\n")
+
+
+def _json_or_none(path: Path) -> dict | None:
+    import json
+
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def model_card(report: dict, name: str, directory: Path | None = None) -> str:
+    """The card of a fine-tuned run; ``directory``: its folder, where a trade-off against the checkpoint
+    it continued is read (that checkpoint is looked for beside it)."""
     base, parent = hub_base_model(report["model"])
+    trade = ""
+    if parent and directory is not None:
+        sibling = directory.parent / parent
+        trade = trade_off(report, _json_or_none(directory / "robustness.json"),
+                          _json_or_none(sibling / "report.json"), _json_or_none(sibling / "robustness.json"), parent)
     t, c = report["timings"], report.get("config", {})
     attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
                          else "the base model's attention dropout")
@@ -145,6 +183,7 @@ evaluated on {report['device']['evaluation']} in {report['mixed_precision']['eva
 `predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`,
 `p_positive`); the review texts stay in the dataset.
 
+{trade}
 ## Limits
 
 {LIMITS.format(max_length=max_length)}"""
@@ -176,6 +215,8 @@ def write_model_card(directory: str | Path) -> Path:
     directory = Path(directory)
     path = directory / "README.md"
     report = read_report(directory)
-    card = model_card if "config" in report else baseline_card  # only fine-tuned runs record a config
-    path.write_text(card(report, directory.name))
+    if "config" in report:  # only fine-tuned runs record a config
+        path.write_text(model_card(report, directory.name, directory))
+    else:
+        path.write_text(baseline_card(report, directory.name))
     return path

@@ -291,6 +291,12 @@ def test_contrast_and_model_endpoints(client, predictors):
         assert _confidences(label) == pytest.approx({"negative": 1 - p, "positive": p}, abs=1e-3)
     assert [w for _, _, w in WORD_SPAN.findall(view_b)] == "A technical marvel , and the narration is fine .".split()
     _moved_changes_add_up(moved)
+    # the same pair under another checkpoint: that checkpoint's own reading, not the first one's
+    label_a, label_b, _, view_b, moved = client.predict(SMALL_NAME, review, edited, api_name="/contrast_other")
+    for label, text in ((label_a, review), (label_b, edited)):
+        p = _p(predictors, SMALL_NAME, text)
+        assert _confidences(label) == pytest.approx({"negative": 1 - p, "positive": p}, abs=1e-3)
+    _moved_changes_add_up(moved)
     details, confusion, curve = client.predict(LARGE_NAME, api_name="/model")
     report = json.loads((REPO / "checkpoints" / LARGE_NAME / "report.json").read_text())
     assert details.startswith(f"**{LARGE_NAME}**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`.\n")

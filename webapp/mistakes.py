@@ -13,7 +13,7 @@ import pandas as pd
 
 from sentiment.errors import DataError
 from sentiment.labels import LABELS, predicted_label
-from sentiment.mistakes import (COMPARISONS, REPORT_NOTES, cad_counts, compare, counts, mistakes, read_predictions,
+from sentiment.mistakes import (CAD_COMPARISONS, COMPARISONS, REPORT_NOTES, cad_counts, compare, counts, mistakes, read_predictions,
                                 truth_with_texts, with_cad)
 from sentiment.paths import CAD_CHECKPOINT as CAD
 from sentiment.paths import LARGE_CHECKPOINT as LARGE
@@ -66,12 +66,20 @@ def _snippet(text: str, limit: int = 160) -> str:
     return flat[:limit] + ("..." if len(flat) > limit else "")
 
 
+def comparison_choices() -> list[str]:
+    """What the "Which mistakes" choice offers: small against large, and large against the CAD-trained
+    checkpoint where its predictions ship."""
+    with_cad = (shipped_checkpoint(CAD) / PREDICTIONS_FILE).is_file()
+    return [*COMPARISONS, *(CAD_COMPARISONS if with_cad else ())]
+
+
 def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFrame, str]:
-    """The mistakes of one kind (``comparison``, one of ``COMPARISONS``) where the wrong model was at least
+    """The mistakes of one kind (``comparison``, one of ``comparison_choices()``) where the wrong model was at least
     ``min_confidence`` sure (0.5 to 1, the slider's range: a model that is wrong is at least 0.5 sure), the
     500 surest shown; and a note with the counts."""
-    if not isinstance(comparison, str) or comparison not in COMPARISONS:  # a list from the API is unhashable
-        raise DataError(f"Which mistakes: {echo(comparison)} is not one of {', '.join(COMPARISONS)}.")
+    offered = comparison_choices()
+    if not isinstance(comparison, str) or comparison not in offered:  # a list from the API is unhashable
+        raise DataError(f"Which mistakes: {echo(comparison)} is not one of {', '.join(offered)}.")
     min_confidence = checked_number(min_confidence, 0.5, 1.0, "The minimum confidence")
     table = study_table()
     rows = mistakes(table, comparison, min_confidence)

@@ -125,7 +125,31 @@ def test_with_cad_adds_the_cad_checkpoints_predictions_beside_each_review(table)
     assert joined["id"].tolist() == IDS
     assert joined["cad_predicted"].tolist() == _cad()["predicted"].tolist()
     assert joined["cad_p_positive"].tolist() == [0.3, 0.45, 0.2, 0.6, 0.4]
-    assert list(joined.columns) == list(table.columns) + ["cad_predicted", "cad_p_positive"]
+    assert list(joined.columns) == list(table.columns) + ["cad_predicted", "cad_p_positive", "cad_comparison",
+                                                          "cad_confidence"]
+    # large wrong on a, c, d; CAD wrong on a, b, d, e
+    assert joined["cad_comparison"].tolist() == [
+        "large and CAD-trained both wrong", "broken by contrast training", "fixed by contrast training",
+        "large and CAD-trained both wrong", "broken by contrast training"]
+    assert joined["cad_confidence"].tolist() == pytest.approx([0.7, 0.55, 0.8, 0.6, 0.6])
+
+
+@pytest.mark.parametrize("comparison, ids", [
+    ("fixed by contrast training", ["c"]),
+    # sorted by the CAD-trained checkpoint's confidence in its wrong label: e 0.6, b 0.55
+    ("broken by contrast training", ["e", "b"]),
+    # by the surer of the two wrong checkpoints: d (large 0.95), a (large 0.8)
+    ("large and CAD-trained both wrong", ["d", "a"]),
+])
+def test_mistakes_before_and_after_contrast_training(table, comparison, ids):
+    joined = mistakes.with_cad(table, _cad())
+    assert mistakes.mistakes(joined, comparison)["id"].tolist() == ids
+    assert mistakes.mistakes(joined, comparison, min_confidence=0.58)["id"].tolist() == [i for i in ids if i != "b"]
+
+
+def test_a_cad_comparison_without_the_cad_predictions_is_refused(table):
+    with pytest.raises(ValueError, match="CAD-trained checkpoint, whose predictions are not in this table"):
+        mistakes.mistakes(table, "fixed by contrast training")
 
 
 def test_cad_counts_the_large_checkpoints_mistakes_it_fixes_and_the_ones_it_adds(table):

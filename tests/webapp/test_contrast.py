@@ -18,3 +18,9 @@ def test_compare_for_app_explains_the_review_and_its_edit_with_the_chosen_checkp
     # toward positive: "not" -0.25 in both (the review explained toward negative); "bad" +0.75 -> gone,
     # "good" new at +0.5
     assert moved.values.tolist() == [["bad", 0.75, 0.0, -0.75], ["good", 0.0, 0.5, 0.5], ["not", -0.25, -0.25, 0.0]]
+
+
+def test_the_other_checkpoint_is_the_contrast_trained_one_where_it_ships():
+    assert contrast.other_checkpoint(["minilm-imdb-25k", "minilm-imdb-8k", "minilm-imdb-cad"]) == "minilm-imdb-cad"
+    assert contrast.other_checkpoint(["minilm-imdb-25k", "minilm-imdb-8k"]) == "minilm-imdb-8k"
+    assert contrast.other_checkpoint(["minilm-imdb-25k"]) is None
