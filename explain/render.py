@@ -8,11 +8,20 @@ both, so a word reads the same in each.
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 from sentiment.text import LINE_BREAK
 
 from .explainer import Explanation
 
+
+class Segment(NamedTuple):
+    """One piece of the coloured text; the pieces join back to what a reader sees."""
+
+    text: str                    # a word, a gap between words, or the marker of the unread middle
+    scaled: float | None         # push toward positive / the largest |push|, in [-1, 1]; None but for words
+    push: float | None = None    # push toward positive (words only)
+    unread: bool = False         # the marker standing for the middle the model never read
 
 
 def scale(explanation: Explanation) -> float:
@@ -42,20 +51,21 @@ def _pieces(explanation: Explanation):
         yield "gap", text[cursor:], None
 
 
-def highlighted_segments(explanation: Explanation) -> list[tuple[str, float | None]]:
-    """(text, push toward positive in [-1, 1] or None) pieces that join back to the pasted text.
-
-    The part the model never read is replaced by a marker such as
-    "[... 312 words not read by the model ...]".
-    """
+def highlighted_segments(explanation: Explanation) -> list[Segment]:
+    """The coloured text as ``Segment`` pieces that join back to the pasted text, the part the model never
+    read replaced by a marker such as " [... 312 words not read by the model ...] ". Every rendering of
+    the coloured text (the app's, the exported page's) is built from these."""
     top = scale(explanation)
     toward_positive = iter(explanation.scores_toward("positive"))
     segments = []
     for kind, piece, _ in _pieces(explanation):
         if kind == "dropped":
-            segments.append((f" [{explanation.dropped.message}] ", None))
+            segments.append(Segment(f" [{explanation.dropped.message}] ", None, unread=True))
+        elif kind == "gap":
+            segments.append(Segment(piece, None))
         else:
-            segments.append((piece, None if kind == "gap" else round(next(toward_positive) / top, 4)))
+            push = next(toward_positive)
+            segments.append(Segment(piece, round(push / top, 4), push))
     return segments
 
 
@@ -98,15 +108,14 @@ def _coloured_text(explanation: Explanation, unread: str) -> str:
     """The pasted text as HTML, each word in a coloured span, everything escaped; ``unread`` is the
     HTML that stands for the middle the model never read."""
     top = scale(explanation)
-    toward_positive = iter(explanation.scores_toward("positive"))
     body = []
-    for kind, piece, _ in _pieces(explanation):
-        if kind == "word":
-            body.append(_word_span(html.escape(piece), next(toward_positive), top))
-        elif kind == "dropped":
+    for segment in highlighted_segments(explanation):
+        if segment.unread:
             body.append(unread)
+        elif segment.push is None:  # a gap: a pasted <br /> is a line break to the reader
+            body.append(html.escape(LINE_BREAK.sub("\n", segment.text)))
         else:
-            body.append(html.escape(LINE_BREAK.sub("\n", piece)))  # a pasted <br /> is a line break to the reader
+            body.append(_word_span(html.escape(segment.text), segment.push, top))
     return "".join(body)
 
 

@@ -99,25 +99,36 @@ def test_top_words_table_keeps_k_rows_by_size_and_rounds_to_four_places():
     ]
 
 
-# --- coloured text: segments ---------------------------------------------------------------------
+# --- coloured text: segments (what every rendering of the coloured text is built from) -----------
+
+def _pairs(segments):
+    """(text, scaled push or None) of each segment: what a reader sees, and how strongly it is coloured."""
+    return [(s.text, s.scaled) for s in segments]
+
+
+def test_segments_carry_each_words_push_and_mark_the_unread_middle():
+    e = explanation(DROPPED_TEXT, DROPPED_SCORED, dropped=DROPPED)
+    segments = highlighted_segments(e)
+    assert [s.push for s in segments] == [0.5, None, -0.25, None, 1.0]
+    assert [s.unread for s in segments] == [False, False, False, True, False]
 
 def test_segments_are_pushes_toward_positive_scaled_by_the_largest():
-    assert highlighted_segments(explanation("good bad fine", SCORED)) == [
+    assert _pairs(highlighted_segments(explanation("good bad fine", SCORED))) == [
         ("good", 0.25), (" ", None), ("bad", -1.0), (" ", None), ("fine", 0.05)]
-    assert highlighted_segments(explanation("good bad fine", SCORED, target="negative")) == [
+    assert _pairs(highlighted_segments(explanation("good bad fine", SCORED, target="negative"))) == [
         ("good", -0.25), (" ", None), ("bad", 1.0), (" ", None), ("fine", -0.05)]
 
 
 def test_segments_keep_every_gap_of_the_pasted_text():
     e = explanation("  Fine acting,\n dull<br />story.  ", [("Fine", 1.0), ("acting", 0.5), (",", 0.0),
                                                            ("dull", -0.5), ("story", -0.25), (".", 0.0)])
-    assert highlighted_segments(e) == [
+    assert _pairs(highlighted_segments(e)) == [
         ("  ", None), ("Fine", 1.0), (" ", None), ("acting", 0.5), (",", 0.0), ("\n ", None), ("dull", -0.5),
         ("<br />", None), ("story", -0.25), (".", 0.0), ("  ", None)]
 
 
 def test_segments_of_an_explanation_with_all_scores_zero_are_zero_not_a_division_by_zero():
-    assert highlighted_segments(explanation("so so", [("so", 0.0), ("so", 0.0)])) == [
+    assert _pairs(highlighted_segments(explanation("so so", [("so", 0.0), ("so", 0.0)]))) == [
         ("so", 0.0), (" ", None), ("so", 0.0)]
 
 
@@ -129,7 +140,7 @@ DROPPED_SCORED = [("one", 0.5), ("two", -0.25), ("six", 1.0)]
 
 def test_segments_replace_the_unread_middle_by_a_marker():
     e = explanation(DROPPED_TEXT, DROPPED_SCORED, dropped=DROPPED)
-    assert highlighted_segments(e) == [
+    assert _pairs(highlighted_segments(e)) == [
         ("one", 0.5), (" ", None), ("two", -0.25), (" [... 3 words not read by the model ...] ", None), ("six", 1.0)]
 
 
@@ -235,9 +246,9 @@ def test_segments_of_a_real_explanation_cover_the_text_and_flip_for_negative(exp
     text = "  Fine acting,   dull  story.  "
     e = explainer.explain(text, target="negative", n_steps=8)
     segments = highlighted_segments(e)
-    assert "".join(piece for piece, _ in segments) == text
+    assert "".join(s.text for s in segments) == text
     top = max(abs(w.score) for w in e.words)
-    assert [s for _, s in segments if s is not None] == [round(-w.score / top, 4) for w in e.words]
+    assert [s.scaled for s in segments if s.scaled is not None] == [round(-w.score / top, 4) for w in e.words]
 
 
 def test_a_real_explanation_renders_its_words_escaped_in_reading_order(explainer):

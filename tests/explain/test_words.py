@@ -149,7 +149,7 @@ def test_a_long_review_reports_exactly_the_part_the_model_did_not_read(explainer
     assert text[e.dropped.start:e.dropped.end] == " " + " ".join(words[15:953]) + " "
     assert len(e.input_ids) == 64
     assert [w.start for w in e.words] == [5 * i for i in [*range(15), *range(953, 1000)]]
-    joined = "".join(piece for piece, _ in highlighted_segments(e))
+    joined = "".join(s.text for s in highlighted_segments(e))
     assert joined == text[:74] + " [... 938 words not read by the model ...] " + text[4765:]
     assert json.loads(json.dumps(e.to_dict()))["dropped"] == {
         "start": 74, "end": 4765, "n_words": 938, "n_tokens": 938,
@@ -169,7 +169,7 @@ def test_the_explainer_reads_line_breaks_as_gaps(explainer):
     assert [(w.word, w.start, w.end) for w in e.words] == words_of(explainer.tokenizer, text)
     assert [w.word for w in e.words] == ["Terrible", "plot", ".", "Great", "cast", "though", "."]
     assert e.input_ids == explainer.tokenizer(text.replace("<br /><br />", " ").replace("<BR>", " "))["input_ids"]
-    assert "".join(piece for piece, _ in highlighted_segments(e)) == text
+    assert "".join(s.text for s in highlighted_segments(e)) == text
 
 
 def test_a_middle_without_letters_is_still_marked_unread(explainer):
@@ -179,5 +179,5 @@ def test_a_middle_without_letters_is_still_marked_unread(explainer):
     e = explainer.explain(text, n_steps=4)
     assert (e.dropped.start, e.dropped.end, e.dropped.n_tokens) == (19, 159, 140)
     assert [(w.word, w.start, w.end) for w in e.words] == [("good", 0, 4), ("!" * 14, 5, 19), ("bad", 206, 209)]
-    joined = "".join(piece for piece, _ in highlighted_segments(e))
+    joined = "".join(s.text for s in highlighted_segments(e))
     assert joined == text[:19] + f" [{e.dropped.message}] " + text[159:]

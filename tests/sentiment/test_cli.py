@@ -427,11 +427,12 @@ def test_a_run_folder_that_cannot_be_made_is_refused_before_the_data_is_read(com
     assert capsys.readouterr().err == "error: /proc/run: cannot write in /proc (No such file or directory)\n"
 
 
-def test_train_refuses_a_size_that_cad_data_would_ignore(capsys, monkeypatch):
+@pytest.mark.parametrize("data", ["cad", "negation"])
+def test_train_refuses_a_size_that_cad_data_would_ignore(capsys, monkeypatch, data):
     monkeypatch.setattr(cli, "training_data", _stop_command)
-    assert main(["train", "--data", "cad", "--size", "100", "--no-progress"]) == 2
-    assert capsys.readouterr().err == ("error: --size goes with --data official, report or FILE; --data cad trains "
-                                       "on every CAD pair, with --replay-ratio IMDB reviews per pair\n")
+    assert main(["train", "--data", data, "--size", "100", "--no-progress"]) == 2
+    assert capsys.readouterr().err == (f"error: --size goes with --data official, report or FILE; --data {data} "
+                                       f"trains on every {data} text, with --replay-ratio IMDB reviews per text\n")
 
 
 def _split(train: int, validation: int, test_ids: list[str], protocol: str):
