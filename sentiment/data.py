@@ -224,13 +224,13 @@ def training_data(data: str, size: int | None, seed: int, validation_size: float
             from .cad import cad_training_mix
 
             train = cad_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
-            what = "CAD training pairs (Kaushik et al., 2020)"
+            what, unit = "CAD training pairs (Kaushik et al., 2020)", "CAD text"
         else:
             from .negation_data import negation_training_mix
 
             train = negation_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
-            what = "generated negation sentences (sentiment.negation_data)"
-        protocol = (f"{what} + a replay sample of IMDB train ({replay_ratio:g} per {data} text; "
+            what, unit = "generated negation sentences (sentiment.negation_data)", "generated sentence"
+        protocol = (f"{what} + a replay sample of IMDB train ({replay_ratio:g} per {unit}; "
                     f"{len(train):,} reviews), official IMDB test split")
         return TrainingData(train, validation, test_part, protocol)
     train, test_part, protocol = train_and_test(data, size, seed, test)

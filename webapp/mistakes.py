@@ -66,10 +66,11 @@ def _snippet(text: str, limit: int = 160) -> str:
     return flat[:limit] + ("..." if len(flat) > limit else "")
 
 
-def comparison_choices() -> list[str]:
+def comparison_choices(table: pd.DataFrame | None = None) -> list[str]:
     """What the "Which mistakes" choice offers: small against large, and large against the CAD-trained
-    checkpoint where its predictions ship."""
-    with_cad = (shipped_checkpoint(CAD) / PREDICTIONS_FILE).is_file()
+    checkpoint where its predictions are in ``table`` (None: where they ship, read without loading them)."""
+    with_cad = ((shipped_checkpoint(CAD) / PREDICTIONS_FILE).is_file() if table is None
+                else "cad_comparison" in table)
     return [*COMPARISONS, *(CAD_COMPARISONS if with_cad else ())]
 
 
@@ -77,11 +78,11 @@ def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFram
     """The mistakes of one kind (``comparison``, one of ``comparison_choices()``) where the wrong model was at least
     ``min_confidence`` sure (0.5 to 1, the slider's range: a model that is wrong is at least 0.5 sure), the
     500 surest shown; and a note with the counts."""
-    offered = comparison_choices()
+    table = study_table()
+    offered = comparison_choices(table)
     if not isinstance(comparison, str) or comparison not in offered:  # a list from the API is unhashable
         raise DataError(f"Which mistakes: {echo(comparison)} is not one of {', '.join(offered)}.")
     min_confidence = checked_number(min_confidence, 0.5, 1.0, "The minimum confidence")
-    table = study_table()
     rows = mistakes(table, comparison, min_confidence)
     c = counts(table)
     note = (f"**{len(rows):,}** reviews shown. Over all {len(table):,} test reviews: both wrong "

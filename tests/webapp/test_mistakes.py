@@ -277,3 +277,22 @@ def test_a_selected_row_gives_its_id_from_the_row_itself():
 def test_display_of_no_rows_keeps_the_columns():
     shown = tab._display(_rows().iloc[:0])
     assert list(shown.columns) == ["id", "true", "small says", "large says", "comparison"] and shown.empty
+
+
+def test_before_and_after_contrast_training_are_offered_where_the_cad_predictions_are(study):
+    # ids w0 w1 b c c2 e; large wrong on w0, w1, c, c2. CAD: right on w0 and c, wrong on w1, c2 and e.
+    base = _study()
+    cad = pd.DataFrame({"id": base["id"], "predicted": ["positive", "negative", "positive", "negative", "positive",
+                                                        "negative"],
+                        "p_positive": [0.6, 0.3, 0.8, 0.1, 0.7, 0.35]})
+    study(with_cad(base, cad))
+    assert tab.comparison_choices(tab.study_table())[4:] == ["large and CAD-trained both wrong",
+                                                             "fixed by contrast training",
+                                                             "broken by contrast training"]
+    # sorted by the large checkpoint's confidence in its wrong label: w0 0.8, c 0.65
+    assert tab.filter_mistakes("fixed by contrast training", 0.5)[0]["id"].tolist() == ["w0", "c"]
+    assert tab.filter_mistakes("broken by contrast training", 0.5)[0]["id"].tolist() == ["e"]
+    assert tab.filter_mistakes("large and CAD-trained both wrong", 0.5)[0]["id"].tolist() == ["w1", "c2"]
+    study(base)
+    with pytest.raises(DataError, match="not one of all, both wrong, fixed by more data, broken by more data"):
+        tab.filter_mistakes("fixed by contrast training", 0.5)
