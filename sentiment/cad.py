@@ -15,6 +15,7 @@ import pandas as pd
 
 from .data import REPORT_REVIEW_IDS
 from .errors import DataError
+from .replay import with_replay
 from .robustness.contrast_pairs import default_cad_path, load_pairs
 
 TRAIN_FILE = "train_paired.csv.gz"
@@ -40,18 +41,9 @@ def cad_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_ratio: fl
     if not path.is_file():
         raise DataError(f"{path}: no such file; the CAD training pairs are not shipped with the app "
                         f"(set CAD_DATA_DIR to the folder holding {TRAIN_FILE})")
-    if replay_ratio < 0:
-        raise DataError(f"the replay ratio must be 0 or more, got {replay_ratio}")
     pairs = load_pairs(path)
     pairs = pairs[~pairs["imdb_id"].isin(set(held_out_ids))]
     cad = pd.DataFrame({"id": "cad/" + pairs["pair_id"] + "/" + pairs["kind"], "review": pairs["review"],
                         "label": pairs["label"]})
     pool = replay_pool[~replay_pool["id"].isin(set(pairs["imdb_id"]) | set(REPORT_REVIEW_IDS))]
-    per_label = round(len(cad) * replay_ratio) // 2
-    counts = pool["label"].value_counts()
-    if per_label > min(counts.get(0, 0), counts.get(1, 0)):
-        raise DataError(f"a replay ratio of {replay_ratio:g} asks for {per_label:,} replayed reviews of each label; "
-                        f"the pool holds {counts.get(0, 0):,} negative and {counts.get(1, 0):,} positive")
-    replay = pool.groupby("label", group_keys=False).sample(n=per_label, random_state=seed)
-    mix = pd.concat([cad, replay[["id", "review", "label"]]], ignore_index=True)
-    return mix.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    return with_replay(cad, pool, replay_ratio, seed)

@@ -59,17 +59,28 @@ def compare(small: pd.DataFrame, large: pd.DataFrame, truth: pd.DataFrame) -> pd
         small.set_index("id")[["predicted", "p_positive"]].add_prefix("small_"), how="inner").join(
         large.set_index("id")[["predicted", "p_positive"]].add_prefix("large_"), how="inner")
     table["sentiment"] = table["label"].map(dict(enumerate(LABELS)))
-    small_wrong = table["small_predicted"] != table["sentiment"]
-    large_wrong = table["large_predicted"] != table["sentiment"]
-    table["comparison"] = "both right"
-    table.loc[small_wrong & large_wrong, "comparison"] = "both wrong"
-    table.loc[small_wrong & ~large_wrong, "comparison"] = "fixed by more data"
-    table.loc[~small_wrong & large_wrong, "comparison"] = "broken by more data"
+    table["comparison"] = _outcomes(table, "small", "large", list(COMPARISONS)[1:])
     # how sure each model was of the label it gave
     for model in ("small", "large"):
-        p = table[f"{model}_p_positive"]
-        table[f"{model}_confidence"] = np.where(predicted_class(p) == 1, p, 1 - p)
+        table[f"{model}_confidence"] = _confidence(table[f"{model}_p_positive"])
     return table.reset_index()
+
+
+def _outcomes(table: pd.DataFrame, before: str, after: str, names: list[str]) -> pd.Series:
+    """Per row, how checkpoint ``after`` compares with ``before`` (column prefixes): "both right", or
+    ``names`` = [both wrong, only ``before`` wrong (fixed), only ``after`` wrong (broken)]."""
+    before_wrong = table[f"{before}_predicted"] != table["sentiment"]
+    after_wrong = table[f"{after}_predicted"] != table["sentiment"]
+    outcome = pd.Series("both right", index=table.index)
+    outcome[before_wrong & after_wrong] = names[0]
+    outcome[before_wrong & ~after_wrong] = names[1]
+    outcome[~before_wrong & after_wrong] = names[2]
+    return outcome
+
+
+def _confidence(p_positive: pd.Series) -> np.ndarray:
+    """How sure a model was of the label it gave: P of that label."""
+    return np.where(predicted_class(p_positive) == 1, p_positive, 1 - p_positive)
 
 
 def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
@@ -79,14 +90,8 @@ def with_cad(table: pd.DataFrame, cad: pd.DataFrame) -> pd.DataFrame:
     the question it answers is which of the large checkpoint's mistakes it fixes.
     """
     joined = table.join(cad.set_index("id")[["predicted", "p_positive"]].add_prefix("cad_"), on="id")
-    large_wrong = joined["large_predicted"] != joined["sentiment"]
-    cad_wrong = joined["cad_predicted"] != joined["sentiment"]
-    joined["cad_comparison"] = "both right"
-    joined.loc[large_wrong & cad_wrong, "cad_comparison"] = "large and CAD-trained both wrong"
-    joined.loc[large_wrong & ~cad_wrong, "cad_comparison"] = "fixed by contrast training"
-    joined.loc[~large_wrong & cad_wrong, "cad_comparison"] = "broken by contrast training"
-    p = joined["cad_p_positive"]
-    joined["cad_confidence"] = np.where(predicted_class(p) == 1, p, 1 - p)
+    joined["cad_comparison"] = _outcomes(joined, "large", "cad", list(CAD_COMPARISONS))
+    joined["cad_confidence"] = _confidence(joined["cad_p_positive"])
     return joined
 
 

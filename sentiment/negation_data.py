@@ -10,9 +10,10 @@ held-out measure: the model must generalise from these sentences, not recognise 
 from __future__ import annotations
 
 import itertools
-import random
 
 import pandas as pd
+
+from .replay import with_replay
 
 # Disjoint from every word list of sentiment.robustness.behaviour (tests/sentiment/test_negation_data.py).
 TOPICS = ("the climax", "the direction", "the editing", "the ending", "the finale", "the pacing",
@@ -53,16 +54,7 @@ def negation_training_mix(replay_pool: pd.DataFrame, seed: int = 42, replay_rati
         replay_ratio: replayed IMDB reviews per generated sentence (1.0: as many).
         held_out_ids: ids never to replay (the validation reviews).
     """
-    from .errors import DataError
-
     sentences = negation_sentences()
     sentences.insert(0, "id", [f"negation/{i}" for i in range(len(sentences))])
     pool = replay_pool[~replay_pool["id"].isin(set(held_out_ids))]
-    per_label = round(len(sentences) * replay_ratio) // 2
-    counts = pool["label"].value_counts()
-    if per_label > min(counts.get(0, 0), counts.get(1, 0)):
-        raise DataError(f"a replay ratio of {replay_ratio:g} asks for {per_label:,} replayed reviews of each label; "
-                        f"the pool holds {counts.get(0, 0):,} negative and {counts.get(1, 0):,} positive")
-    replay = pool.groupby("label", group_keys=False).sample(n=per_label, random_state=seed)
-    mix = pd.concat([sentences, replay[["id", "review", "label"]]], ignore_index=True)
-    return mix.sample(frac=1.0, random_state=random.Random(seed).randrange(2**31)).reset_index(drop=True)
+    return with_replay(sentences, pool, replay_ratio, seed)
