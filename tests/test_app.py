@@ -23,7 +23,7 @@ from webapp.local_server import AppDidNotStart, space_environment, start_app, st
 gradio_client = pytest.importorskip("gradio_client")
 
 REPO = Path(__file__).resolve().parent.parent
-LARGE_NAME, SMALL_NAME = "minilm-imdb-25k", "minilm-imdb-8k"
+LARGE_NAME, SMALL_NAME, CAD_NAME = "minilm-imdb-25k", "minilm-imdb-8k", "minilm-imdb-cad"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(not (REPO / "checkpoints" / LARGE_NAME / "config.json").exists(),
@@ -189,6 +189,9 @@ def _shipped_comparison() -> pd.DataFrame:
     both = small.merge(large, on="id", suffixes=("_small", "_large"))
     both["small_wrong"] = both["predicted_small"] != both["sentiment_small"]
     both["large_wrong"] = both["predicted_large"] != both["sentiment_small"]
+    cad = pd.read_csv(REPO / "checkpoints" / CAD_NAME / "predictions.csv.gz")
+    both = both.merge(cad.rename(columns={"predicted": "predicted_cad"})[["id", "predicted_cad"]], on="id")
+    both["cad_wrong"] = both["predicted_cad"] != both["sentiment_small"]
     return both
 
 
@@ -200,17 +203,24 @@ def test_mistakes_list_has_texts_without_the_dataset(client, study_reviews):
          "broken": int((~both.small_wrong & both.large_wrong).sum())}
     assert counts == (f"**{n['both wrong']:,}** reviews shown. Over all {len(both):,} test reviews: both wrong "
                       f"**{n['both wrong']:,}**, fixed by more data **{n['fixed']:,}**, broken by more data "
-                      f"**{n['broken']:,}**. Review texts from the study file shipped with the app "
+                      f"**{n['broken']:,}**. `{CAD_NAME}` (the large checkpoint trained further on contrast "
+                      f"pairs) gets **{int((both.large_wrong & ~both.cad_wrong).sum()):,}** of the large "
+                      f"checkpoint's mistakes right and **{int((~both.large_wrong & both.cad_wrong).sum()):,}** "
+                      f"of its right answers wrong. Review texts from the study file shipped with the app "
                       f"({len(study_reviews):,} reviews, `reviews.csv.gz`)."
                       + (" The table lists the 500 surest." if n["both wrong"] > 500 else ""))
     columns, rows = table["headers"], table["data"]
-    assert columns == ["id", "true", "small says", "large says", "comparison", "review"]
+    assert columns == ["id", "true", "small says", "large says", "CAD-trained says", "comparison", "review"]
     assert len(rows) == min(n["both wrong"], 500)
     wrong_ids = set(both.loc[both.small_wrong & both.large_wrong, "id"])
-    assert all(row[0] in wrong_ids and row[4] == "both wrong" for row in rows)
+    assert all(row[0] in wrong_ids and row[5] == "both wrong" for row in rows)
     for row in rows:  # the review's text, whitespace collapsed, cut at 160 characters with "..." where cut
         whole = " ".join(study_reviews.at[row[0], "review"].split())
-        assert row[5] == (whole[:160] + "..." if len(whole) > 160 else whole), row[0]
+        assert row[6] == (whole[:160] + "..." if len(whole) > 160 else whole), row[0]
+    # before and after contrast training: the large checkpoint's mistakes the CAD-trained one fixes
+    table, _ = client.predict("fixed by contrast training", 0.5, api_name="/mistakes")
+    fixed_ids = set(both.loc[both.large_wrong & ~both.cad_wrong, "id"])
+    assert len(table["data"]) == min(len(fixed_ids), 500) and {row[0] for row in table["data"]} <= fixed_ids
 
 
 def test_show_and_explain_the_report_review_and_a_review_both_get_wrong(client, predictors, study_reviews):
@@ -251,9 +261,9 @@ def test_pinned_report_reviews_have_predictions(client, predictors, study_review
 def test_robustness_view_and_a_failing_case_side_by_side(client):
     # what the shipped reports hold, read here from the files
     reports = {name: json.loads((REPO / "checkpoints" / name / "robustness.json").read_text())
-               for name in (LARGE_NAME, SMALL_NAME)}
+               for name in (LARGE_NAME, SMALL_NAME, CAD_NAME)}
     note, capabilities, tags, tag_table, pairs, cases = client.predict(api_name="/robustness")
-    assert note == f"Reports of `{LARGE_NAME}`, `{SMALL_NAME}`."
+    assert note == f"Reports of `{LARGE_NAME}`, `{SMALL_NAME}`, `{CAD_NAME}`."
     assert capabilities["columns"] == ["capability", "checkpoint", "failure rate (%)", "bar"]
     assert sorted(tuple(row[:3]) for row in capabilities["data"]) == sorted(
         (capability, name, round(100 * c["failure_rate"], 1))
