@@ -28,8 +28,9 @@ from .explanations import highlight
 
 INTRO = f"""The error study of the lab report, on the shipped predictions for all 25,000 test reviews.
 *Small* is `{SMALL}` (8,000 training reviews, like the report's first set-up), *large* is
-`{LARGE}` (the full training split). Select a row, or type an id, to read the review and see
-which words each checkpoint leaned on."""
+`{LARGE}` (the full training split); where it ships, *CAD-trained* is `{CAD}` (the large one trained
+further on contrast pairs: the "before and after" choices). Select a row, or type an id, to read the
+review and see which words each checkpoint leaned on."""
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +85,8 @@ def filter_mistakes(comparison: str, min_confidence: float) -> tuple[pd.DataFram
         raise DataError(f"Which mistakes: {echo(comparison)} is not one of {', '.join(offered)}.")
     min_confidence = checked_number(min_confidence, 0.5, 1.0, "The minimum confidence")
     rows = mistakes(table, comparison, min_confidence)
+    if comparison in CAD_COMPARISONS:  # the column says the comparison the rows were chosen by
+        rows = rows.assign(comparison=rows["cad_comparison"])
     c = counts(table)
     note = (f"**{len(rows):,}** reviews shown. Over all {len(table):,} test reviews: both wrong "
             f"**{c['both wrong']:,}**, fixed by more data **{c['fixed by more data']:,}**, broken by more "

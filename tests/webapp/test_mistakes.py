@@ -292,6 +292,8 @@ def test_before_and_after_contrast_training_are_offered_where_the_cad_prediction
     # sorted by the large checkpoint's confidence in its wrong label: w0 0.8, c 0.65
     assert tab.filter_mistakes("fixed by contrast training", 0.5)[0]["id"].tolist() == ["w0", "c"]
     assert tab.filter_mistakes("broken by contrast training", 0.5)[0]["id"].tolist() == ["e"]
+    assert tab.filter_mistakes("broken by contrast training", 0.5)[0]["comparison"].tolist() == [
+        "broken by contrast training"]  # the comparison the rows were chosen by, not small against large
     assert tab.filter_mistakes("large and CAD-trained both wrong", 0.5)[0]["id"].tolist() == ["w1", "c2"]
     study(base)
     with pytest.raises(DataError, match="not one of all, both wrong, fixed by more data, broken by more data"):
