@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     from sentiment.devices import PRECISIONS
     from sentiment.errors import ArgumentError, DataError, run_command
     from sentiment.paths import DEFAULT_CHECKPOINT
-    from sentiment.robustness.report import REPORT_FILE, push_table
+    from sentiment.robustness.report import REPORT_FILE, push_table, save
 
     parser = argparse.ArgumentParser(
         prog="python -m explain.push", formatter_class=DefaultsHelpFormatter,
@@ -241,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                "reproduce": f"python -m explain.push --checkpoint {args.checkpoint} --save"}
         if args.save:
             report = add_to_report(json.loads(path.read_text()), sections, run)
-            path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-            print(f"saved {path}", file=sys.stderr)
+            print(f"saved {save(report, args.checkpoint)}", file=sys.stderr)
         if args.json:
             print(json.dumps({**sections, "attribution_run": run}))
         else:

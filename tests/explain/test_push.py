@@ -106,3 +106,24 @@ def test_the_sections_go_into_a_saved_report_of_the_same_case_set():
     report["versions"]["behaviour_cases"] = behaviour.VERSION + 1
     with pytest.raises(DataError, match="rerun `python -m sentiment robustness --save` first"):
         add_to_report(report, {}, {})
+
+
+def test_the_command_adds_the_sections_to_the_saved_report(tmp_path, monkeypatch, capsys):
+    import json
+    from types import SimpleNamespace
+
+    from explain import push
+
+    report = {"versions": {"behaviour_cases": behaviour.VERSION, "behaviour_seed": behaviour.SEED},
+              "behaviour": {"capabilities": {"irony": {"n": 142}}}, "contrast_pairs": {"n_pairs": 245}}
+    (tmp_path / "robustness.json").write_text(json.dumps(report))
+    sections = {"irony": {"right": {"n": 1, "parts": {}}, "wrong": {"n": 0, "parts": {}}},
+                "contrast_pairs": {"right": {"n": 2, "parts": {}}, "wrong": {"n": 0, "parts": {}}}}
+    monkeypatch.setattr(push.Explainer, "from_pretrained", lambda *a, **k: SimpleNamespace(precision="fp32"))
+    monkeypatch.setattr(push, "push_sections", lambda *a, **k: sections)
+    assert push.main(["--checkpoint", str(tmp_path), "--save", "--json"]) == 0
+    saved = json.loads((tmp_path / "robustness.json").read_text())
+    assert saved["behaviour"]["capabilities"]["irony"] == {"n": 142, "attribution": sections["irony"]}
+    assert saved["contrast_pairs"]["edit_attribution"] == sections["contrast_pairs"]
+    assert saved["attribution_run"]["precision"] == "fp32"
+    assert capsys.readouterr().err == f"saved {tmp_path / 'robustness.json'}\n"
