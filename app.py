@@ -13,7 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from webapp import (checkpoints, classify, contrast, examples, explain_view, mistakes,  # noqa: E402
-                    model_info, robustness_view)
+                    model_info, patterns_view, robustness_view)
 from webapp.errors import SpeakingBlocks, user_errors  # noqa: E402
 from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
@@ -152,9 +152,11 @@ def build_demo() -> gr.Blocks:
             capability_chart = gr.BarPlot(x="bar", y="failure rate (%)", color="checkpoint", sort="x",
                                           x_title="capability · checkpoint", x_label_angle=-30, y_lim=[0, 100],
                                           label="Behavioural tests: share of generated cases failed")
-            tag_chart = gr.BarPlot(x="bar", y="lift", color="checkpoint", sort="x", x_title="tag · checkpoint",
-                                   x_label_angle=-30,
-                                   label="Error taxonomy: error rate with the tag / without it (1 = no effect)")
+            tag_chart = gr.BarPlot(x="bar", y="lift within class", color="checkpoint", sort="x",
+                                   x_title="tag · checkpoint", x_label_angle=-30,
+                                   label="Error taxonomy: error rate with the tag / without it, within the true "
+                                         "class (1 = no effect)")
+            gr.Markdown(robustness_view.LIFT_CAVEAT)
             with gr.Row():
                 pair_summary = gr.Dataframe(label="Contrast pairs (CAD dev)", interactive=False)
                 tag_table = gr.Dataframe(label="Error taxonomy of the test-set mistakes", interactive=False)
@@ -175,7 +177,35 @@ def build_demo() -> gr.Blocks:
                               api_name="robustness_case", concurrency_limit=EXPLAIN_CONCURRENCY,
                               concurrency_id="explain")
 
-        # ---- 5. Contrast ------------------------------------------------------------------
+        # ---- 5. Patterns ------------------------------------------------------------------
+        with gr.Tab("Patterns"):
+            gr.Markdown(patterns_view.INTRO)
+            with gr.Row():
+                patterns_csv = gr.File(label="CSV file", file_types=[".csv"])
+                with gr.Column():
+                    patterns_category = gr.Textbox(label="Category column (optional)", placeholder="e.g. phenomenon")
+                    patterns_button = gr.Button("Find the patterns", variant="primary")
+            patterns_summary = gr.Markdown()
+            patterns_chart = gr.BarPlot(x="bar", y="push", color="category", sort="x", x_title="part · category",
+                                        x_label_angle=-30,
+                                        label="Mean push of each part toward the gold label (> 0: for the right "
+                                              "verdict)")
+            patterns_table = gr.Dataframe(label="The push per part of a review", interactive=False)
+            patterns_rows = gr.Dataframe(label="The rows (select one to see its explanation)", interactive=False,
+                                         wrap=True, max_height=320)
+            patterns_page = gr.File(label="The patterns as an HTML page (for slides)")
+            patterns_heading = gr.Markdown()
+            patterns_view_html = gr.HTML()
+            patterns_button.click(handler(patterns_view.patterns_for_app),
+                                  [checkpoint, patterns_csv, patterns_category],
+                                  [patterns_summary, patterns_chart, patterns_table, patterns_rows, patterns_page],
+                                  api_name="patterns", concurrency_limit=EXPLAIN_CONCURRENCY,
+                                  concurrency_id="explain")
+            patterns_rows.select(handler(patterns_view.explain_selected), [checkpoint],
+                                 [patterns_heading, patterns_view_html], api_name=False,
+                                 concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
+
+        # ---- 6. Contrast ------------------------------------------------------------------
         with gr.Tab("Contrast"):
             gr.Markdown("Edit a copy of the review (drop a *but* clause, a *not*) and compare.")
             with gr.Row():
@@ -200,7 +230,7 @@ def build_demo() -> gr.Blocks:
                                api_name="contrast_other", concurrency_limit=EXPLAIN_CONCURRENCY,
                                concurrency_id="explain")
 
-        # ---- 6. Model ---------------------------------------------------------------------
+        # ---- 7. Model ---------------------------------------------------------------------
         with gr.Tab("Model"):
             summary = gr.Dataframe(value=model_info.summary, label="Checkpoints and the TF-IDF baseline on the "
                                    "IMDB test set", interactive=False, wrap=True,

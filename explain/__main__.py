@@ -8,7 +8,7 @@ import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from sentiment.arguments import DefaultsHelpFormatter, number_in, positive_int  # noqa: E402
+from sentiment.arguments import DefaultsHelpFormatter, length_in_tokens, number_in, positive_int  # noqa: E402
 from sentiment.errors import ArgumentError, DataError, run_command  # noqa: E402
 from sentiment.labels import LABELS  # noqa: E402
 from sentiment.output_files import check_output_path  # noqa: E402
@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline", choices=BASELINES, default="neutral",
                         help="the review with its words taken out: neutral (calibrated to P(positive) ~0.5, "
                              "the default) or a fixed token")
+    parser.add_argument("--read-length", type=length_in_tokens,
+                        help="tokens read, head + tail of a longer review (default: the checkpoint's own)")
     parser.add_argument("--top", type=positive_int, default=10, help="words listed in the text output")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--html", help="also write a self-contained HTML page here")
@@ -97,7 +99,7 @@ def _explain(args) -> None:
         check_output_path(args.html)  # before the explanation, not after it
     from .explainer import Explainer
 
-    e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline).explain(
+    e = Explainer.from_pretrained(args.checkpoint, baseline=args.baseline, read_length=args.read_length).explain(
         text, args.target, args.method, args.steps)
     # printed first: should the page fail after all (a full disk), the explanation is not lost
     print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _report(e, args.top), flush=True)

@@ -12,7 +12,7 @@ from sentiment.errors import ArgumentError, DataError
 from sentiment.labels import LABELS, predicted_class
 from sentiment.text import strip_line_breaks
 from sentiment.devices import DEFAULT_PRECISION, autocast, resolve_precision
-from sentiment.model import checkpoint_max_length, load_checkpoint
+from sentiment.model import checkpoint_read_length, load_checkpoint
 from sentiment.text import check_text
 from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
 
@@ -124,9 +124,10 @@ class Explainer:
 
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path, precision: str = DEFAULT_PRECISION,
-                        baseline: str = "neutral") -> "Explainer":
+                        baseline: str = "neutral", read_length: int | None = None) -> "Explainer":
         """``precision``: "auto" (bf16 where the device computes it natively), "bf16" or "fp32";
-        ``baseline``: as for ``Explainer``."""
+        ``baseline``: as for ``Explainer``; ``read_length``: tokens read per review (head + tail), by
+        default the checkpoint's own (``sentiment.model.checkpoint_read_length``)."""
         model, tokenizer = load_checkpoint(checkpoint)
         # This copy is the explainer's own, so it may switch attention: on CPU in bf16,
         # eager attention's backward is ~15% faster than SDPA's on one review and its
@@ -135,7 +136,8 @@ class Explainer:
         # A model passed to ``Explainer(...)`` is left as the caller set it.
         resolved = resolve_precision(model.device.type, precision)
         model.set_attn_implementation("eager" if resolved == "bf16" else "sdpa")
-        return cls(model, tokenizer, checkpoint_max_length(model, DEFAULT_MAX_LENGTH), resolved, baseline)
+        return cls(model, tokenizer, read_length or checkpoint_read_length(model, DEFAULT_MAX_LENGTH), resolved,
+                   baseline)
 
     def _target_id(self, target: int | str | None, predicted: int) -> int:
         if target is None:

@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 
 from .errors import ArgumentError
+from .tokenization import LONGEST_LENGTH, SHORTEST_LENGTH
 
 
 def number_in(kind: type, low: float, high: float | None = None, *,
@@ -37,6 +38,7 @@ def number_in(kind: type, low: float, high: float | None = None, *,
 positive_int = number_in(int, 1)
 positive_float = number_in(float, 0.0, low_open=True)
 probability = number_in(float, 0.0, 1.0, high_open=True)  # [0, 1): a dropout rate or a fraction
+length_in_tokens = number_in(int, SHORTEST_LENGTH, LONGEST_LENGTH)  # a training or reading length
 
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from transformers import HfArgumentParser
 
-from .arguments import DefaultsHelpFormatter, check_fields, dataclass_from, number_in, positive_int
+from .arguments import (DefaultsHelpFormatter, check_fields, dataclass_from, length_in_tokens, number_in,
+                        positive_int)
 from .data import (NAMED_DATA, REPORT_REVIEW_IDS, TrainingData, load_reviews, sample, train_and_test,
                    training_data)
 from .devices import DEFAULT_PRECISION, Device, Precision
 from .download import add_commands as add_data_commands
 from .errors import ArgumentError, DataError, run_command
 from .model import check_model_source
+from .read_length import READ_LENGTHS
 from .output_files import check_output_folder, check_output_path, write_csv
 from .text import check_column, check_text, strip_line_breaks, unknown_share, unknown_warning
 from .tokenization import encode
@@ -86,6 +88,9 @@ class CheckpointOptions:
     precision: Precision = field(default=DEFAULT_PRECISION, metadata={
         "help": "auto: bf16 where the CPU or GPU has it, else fp32"})
     batch_size: int = field(default=32, metadata={"help": "reviews per forward pass", "type": positive_int})
+    read_length: int | None = field(default=None, metadata={
+        "help": "tokens read per review, head + tail of a longer one (default: the checkpoint's own, chosen "
+                "by `read-length --save`, else its training length)", "type": length_in_tokens})
     json: bool = field(default=False, metadata={"help": "print one JSON value"})
 
     def __post_init__(self):
@@ -214,7 +219,7 @@ def _load_predictor(checkpoint: CheckpointOptions):
     from .predictor import Predictor
 
     return Predictor.from_pretrained(checkpoint.checkpoint, device=checkpoint.device,
-                                     precision=checkpoint.precision)
+                                     precision=checkpoint.precision, read_length=checkpoint.read_length)
 
 
 def _print_metrics(metrics: dict, timings: dict, data: str, device: str, precision: str) -> None:
@@ -248,6 +253,76 @@ def cmd_evaluate(args):
         sys.stdout.flush()
     if options.predictions:
         write_csv(predictions, options.predictions)
+
+
+def _validation_split(args, report: dict | None, folder: Path) -> TrainingData:
+    """The split ``folder``'s checkpoint was trained on, rebuilt from ``read-length``'s data flags (seed and
+    validation size from its ``report.json`` unless given), and refused when its part sizes are not the
+    recorded ones: a choice made on reviews the checkpoint trained on would read as too kind."""
+    config = (report or {}).get("config", {})
+    seed = args.seed if args.seed is not None else config.get("seed", 42)
+    validation_size = args.validation_size or (report or {}).get("validation_size", 500)
+    data = training_data(args.data, args.size, seed, validation_size, None, args.replay_ratio)
+    if report and (len(data.train), len(data.validation)) != (report.get("train_size"),
+                                                             report.get("validation_size")):
+        raise ArgumentError(
+            f"--data {args.data}{f' --size {args.size}' if args.size else ''} rebuilds a split of "
+            f"{len(data.train):,} training and {len(data.validation):,} validation reviews, and {folder} was "
+            f"trained on {report.get('train_size', 0):,} and {report.get('validation_size', 0):,}: give the "
+            f"--data, --size, --replay-ratio and --seed it was trained with")
+    return data
+
+
+def _print_reading(choice, speed: dict, n: int) -> None:
+    print(f"validation: {n:,} reviews")
+    print(f"{'length':>7} {'accuracy':>9} {'95% interval':>17} {'minus longest':>14} {'95% interval':>17} "
+          f"{'reviews/s':>9}")
+    for length, figures in choice.lengths.items():
+        a, d = figures["accuracy"], figures.get("minus_longest")
+        difference = (f"{d['mean']:+14.4f} {d['low']:+8.4f} {d['high']:+8.4f}" if d and d["low"] is not None
+                      else f"{'':>14} {'':>17}")
+        print(f"{length:>7} {a['mean']:9.4f} {a['low']:8.4f} {a['high']:8.4f} {difference} {speed[length]:9.1f}")
+    print(f"chosen: {choice.chosen} ({choice.reason})")
+
+
+def cmd_read_length(args):
+    from .evaluate import evaluate
+    from .model_card import write_model_card
+    from .read_length import choose_read_length, correct_at_lengths, record_reading
+    from .report import REPORT_FILE, read_report
+
+    checkpoint = dataclass_from(CheckpointOptions, args)
+    if checkpoint.read_length is not None:
+        raise ArgumentError("--read-length sets one length; read-length compares those of --lengths")
+    folder = Path(checkpoint.checkpoint)
+    report = read_report(folder) if (folder / REPORT_FILE).is_file() else None
+    if args.save:
+        if report is None:
+            raise ArgumentError(f"--save records the choice in a checkpoint folder with a report.json, and "
+                                f"{folder} has none")
+        check_output_path(folder / REPORT_FILE)
+    data = _validation_split(args, report, folder)
+    predictor = _load_predictor(checkpoint)
+    lengths = tuple(sorted(set(args.lengths)))
+    correct, speed = correct_at_lengths(predictor, data.validation, lengths, checkpoint.batch_size,
+                                        progress=not checkpoint.json)
+    choice = choose_read_length(correct)
+    result = {**choice.to_dict(), "validation_reviews_per_s": {str(n): s for n, s in speed.items()}}
+    if args.save:
+        # the test split, once, at the chosen length: what the card and the README report
+        metrics, predictions, timings = evaluate(
+            predictor.model, predictor.tokenizer, data.test, choice.chosen, predictor.device,
+            predictor.precision, checkpoint.batch_size, progress=not checkpoint.json)
+        record_reading(folder, choice, metrics, predictions, timings, predictor.device, predictor.precision)
+        write_model_card(folder)
+        result["test"] = {"accuracy": metrics["accuracy"], "n": metrics["n"], **timings}
+    if checkpoint.json:
+        print(json.dumps(result))
+        return
+    _print_reading(choice, speed, len(data.validation))
+    if args.save:
+        print(f"test at {choice.chosen} tokens: accuracy {metrics['accuracy']:.4f} on {metrics['n']:,} reviews "
+              f"({timings['evaluation_reviews_per_s']:.1f} reviews/s); recorded in {folder}")
 
 
 def cmd_predict(args):
@@ -337,12 +412,13 @@ def cmd_table(args):
 
 
 def cmd_card(args):
-    from .model import record_fp32_compute
+    from .model import drop_tokenizer_leftovers, record_fp32_compute
     from .model_card import write_model_card
 
     for run in args.runs:
         if (Path(run) / "config.json").is_file():
             record_fp32_compute(run)  # Hub loaders compute in the dtype config.json names
+            drop_tokenizer_leftovers(run)
         print(write_model_card(run))
 
 
@@ -379,6 +455,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="*", help="reviews to classify, one per argument")
     p.set_defaults(func=cmd_predict)
 
+    p = sub.add_parser("read-length", parents=[_flags(CheckpointOptions)],
+                       help="choose the tokens a checkpoint reads per review on its validation reviews; --save "
+                            "records it and measures the test split at that length")
+    p.add_argument("--data", default="official",
+                   help="the data the checkpoint was trained on, as train's --data: its validation part is rebuilt")
+    p.add_argument("--size", type=positive_int, help="as train's --size (default: all)")
+    p.add_argument("--replay-ratio", type=number_in(float, 0.0), default=1.0, help="as train's --replay-ratio")
+    p.add_argument("--seed", type=int, help="the split's seed (default: the one in report.json, else 42)")
+    p.add_argument("--validation-size", type=positive_int,
+                   help="validation reviews (default: as many as report.json records, else 500)")
+    p.add_argument("--lengths", type=length_in_tokens, nargs="+", default=list(READ_LENGTHS),
+                   help="the reading lengths to compare")
+    p.add_argument("--save", action="store_true",
+                   help="record the chosen length in the checkpoint's config.json, evaluate the test split at it "
+                        "and rewrite predictions.csv.gz, report.json and the model card")
+    p.set_defaults(func=cmd_read_length)
+
     p = sub.add_parser("robustness", parents=[_flags(CheckpointOptions, RobustnessOptions)],
                        help="contrast pairs, behavioural tests and the error taxonomy of a checkpoint")
     p.set_defaults(func=cmd_robustness)
@@ -396,7 +489,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_baseline)
 
     p = sub.add_parser("card", help="(re)write the Hub metadata of run folders: the model card README.md from "
-                                    "report.json, and config.json's compute dtype (float32)")
+                                    "report.json, config.json's compute dtype (float32), a tokenizer config "
+                                    "without machine-local leftovers")
     p.add_argument("runs", nargs="+", help="run or checkpoint folders with a report.json")
     p.set_defaults(func=cmd_card)
 

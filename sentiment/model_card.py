@@ -110,6 +110,39 @@ What the further training on contrast pairs bought and what it cost, against `{p
 """ + "\n".join(lines) + "\n\n")
 
 
+def reading_section(report: dict) -> str:
+    """How many tokens the model reads at inference and how that was chosen (``sentiment.read_length``);
+    empty for a run whose reading length was never chosen (it reads its training length)."""
+    reading = report.get("reading")
+    if not reading:
+        return ""
+    rows = []
+    for length, figures in reading["lengths"].items():
+        a, d = figures["accuracy"], figures.get("minus_longest")
+        difference = (f"{d['mean']:+.4f} ({d['low']:+.4f} to {d['high']:+.4f})" if d and d["low"] is not None
+                      else "")
+        rows.append(f"| {length} | {a['mean']:.4f} ({a['low']:.4f} to {a['high']:.4f}) | {difference} |")
+    before = report.get("metrics_at_training_length")
+    test = (f"On the test set, measured once after the choice: accuracy {report['metrics']['accuracy']:.4f} "
+            f"reading {report['read_length']} tokens" +
+            (f", against {before['accuracy']:.4f} reading the training length ({report['max_length']})."
+             if before else "."))
+    return (f"""## Reading length
+
+Trained on {report['max_length']} tokens, the model reads **{report['read_length']} tokens** per review at
+inference (head + tail of a longer one; `review_read_length` in `config.json`), chosen on the
+{reading.get('validation_size') or 0:,} validation reviews, never the test set
+(`python -m sentiment read-length --save`; 95% intervals):
+
+| tokens read | validation accuracy | minus the longest (paired) |
+| --- | --- | --- |
+""" + "\n".join(rows) + f"""
+
+Chosen: {reading['chosen']}, because {reading['reason']}. {test}
+
+""")
+
+
 def _json_or_none(path: Path) -> dict | None:
     import json
 
@@ -129,7 +162,8 @@ def model_card(report: dict, name: str, directory: Path | None = None) -> str:
     attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
                          else "the base model's attention dropout")
     max_length = report["max_length"]
-    head = int((max_length - 2) * HEAD_FRACTION)
+    read_length = report.get("read_length", max_length)
+    head = int((read_length - 2) * HEAD_FRACTION)
     stored = "fp16" if report.get("saved_dtype") == "fp16" else "fp32"
     metadata = card_metadata(report, name, library_name="transformers", pipeline_tag="text-classification",
                              base_model=base)
@@ -148,14 +182,15 @@ classify("A technical marvel, but the script cannot be taken seriously.", trunca
 
 `truncation=True` matters: without it the pipeline fails on reviews longer than
 512 tokens (about one IMDB review in eight). The pipeline then keeps the *first*
-512 tokens; this model was trained and evaluated reading the first {head} and the
-last {max_length - 2 - head} word pieces of a long review (head + tail, Sun et al., 2019),
+512 tokens; this model was evaluated reading the first {head} and the
+last {read_length - 2 - head} word pieces of a long review (head + tail, Sun et al., 2019),
 which is what `sentiment.predictor.Predictor.from_pretrained("checkpoints/{name}")`
 and `python -m sentiment predict` do. On long reviews the two can disagree.
 
 Weights are stored as {stored} safetensors; `config.json` says `float32`, so
 `from_pretrained` and the pipeline load and compute in fp32 on a CPU. It also
-carries the label names and `review_max_length` ({max_length}), the truncation length used in training.
+carries the label names, `review_max_length` ({max_length}), the truncation length used in training, and
+`review_read_length` ({read_length}), the tokens it reads per review at inference.
 
 ## Data
 
@@ -178,15 +213,17 @@ evaluated on {report['device']['evaluation']} in {report['mixed_precision']['eva
 
 ## Results on the test set
 
+Reading {read_length} tokens per review:
+
 {_results(report)}
 
 `predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`,
 `p_positive`); the review texts stay in the dataset.
 
-{trade}
+{reading_section(report)}{trade}
 ## Limits
 
-{LIMITS.format(max_length=max_length)}"""
+{LIMITS.format(max_length=read_length)}"""
 
 
 def baseline_card(report: dict, name: str) -> str:
@@ -204,6 +241,8 @@ would be a pickle, which this project does not distribute. Rebuild it in a few
 seconds with `python -m sentiment baseline --output checkpoints/{name}`.
 
 ## Results on the test set
+
+Reading {read_length} tokens per review:
 
 {_results(report)}
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import torch
 
 DEFAULT_MAX_LENGTH = 256
+# The bounds of any length in tokens, training or reading: [CLS], [SEP] and at least one head and one tail
+# token; BERT has 512 position embeddings.
+SHORTEST_LENGTH, LONGEST_LENGTH = 4, 512
 # Sun et al. (2019), "How to Fine-Tune BERT for Text Classification?": keeping
 # the first 128 and last 382 of 510 tokens was best on IMDB, i.e. a quarter head.
 HEAD_FRACTION = 0.25
@@ -31,8 +34,8 @@ class Cut:
 def head_tail_cut(n_tokens: int, max_length: int) -> Cut:
     """Where to cut ``n_tokens`` content tokens to fit ``max_length`` with [CLS] and [SEP]."""
     budget = max_length - 2
-    if budget < 2:
-        raise ValueError(f"max_length must be at least 4, got {max_length}")
+    if max_length < SHORTEST_LENGTH:
+        raise ValueError(f"max_length must be at least {SHORTEST_LENGTH}, got {max_length}")
     if n_tokens <= budget:
         return Cut(n_tokens, n_tokens, n_tokens)
     head = int(budget * HEAD_FRACTION)

@@ -18,7 +18,7 @@ from transformers import DataCollatorWithPadding, Trainer, TrainingArguments, se
 from transformers.trainer import TRAINER_STATE_NAME
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .arguments import check_values, number_in, positive_float, positive_int, probability
+from .arguments import check_values, length_in_tokens, number_in, positive_float, positive_int, probability
 from .labels import predicted_class
 from .devices import DEFAULT_PRECISION, Device, Precision, resolve_device, resolve_precision
 from .model import DEFAULT_BASE, load_classifier, load_tokenizer
@@ -58,7 +58,7 @@ class TrainConfig:
 
     def __post_init__(self):
         check_values(self, {
-            "max_length": number_in(int, 4, 512), "epochs": positive_float, "learning_rate": positive_float,
+            "max_length": length_in_tokens, "epochs": positive_float, "learning_rate": positive_float,
             "batch_size": positive_int, "warmup": probability, "weight_decay": number_in(float, 0.0),
             "attention_dropout": probability, "max_grad_norm": positive_float, "eval_every": positive_int,
         })

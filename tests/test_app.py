@@ -150,6 +150,23 @@ def test_classify_csv_endpoint(client, tmp_path, predictors):
     assert note == "2 reviews classified."
 
 
+def test_patterns_endpoint_agrees_with_predict(client, tmp_path, predictors):
+    path = tmp_path / "teacher.csv"
+    rows = [("A technical marvel, but it cannot be taken seriously.", "negative", "contrast"),
+            ("Dull at first, yet the ending is wonderful.", "positive", "contrast"),
+            ("What a triumph. Yeah right.", "negative", "irony")]
+    pd.DataFrame(rows, columns=["review", "sentiment", "kind"]).to_csv(path, index=False)
+    summary, chart, table, shown, page = client.predict(LARGE_NAME, gradio_client.handle_file(str(path)), "kind",
+                                                        api_name="/patterns")
+    predicted = ["positive" if _p(predictors, LARGE_NAME, text) >= 0.5 else "negative" for text, _, _ in rows]
+    assert [r[3] for r in shown["data"]] == predicted
+    right = sum(p == gold for p, (_, gold, _) in zip(predicted, rows))
+    assert f"**all** (3 rows): accuracy **{right / 3:.0%}**" in summary
+    assert {r[0] for r in table["data"]} == {"all", "contrast", "irony"}
+    assert ("turn", "contrast") in {(r[1], r[0]) for r in table["data"]}
+    assert Path(page).read_text().startswith("<!DOCTYPE html>")
+
+
 def test_explain_endpoint(client, predictors):
     text = "This is the worst movie I have ever seen."
     verdict, highlighted, top_words, trust = client.predict(LARGE_NAME, text, "ig", 0, True, api_name="/explain")

@@ -30,17 +30,20 @@ def review_length(tokenizer, text: str, max_length: int) -> dict:
     """Words, tokens, and how many tokens the classifier skips when it reads ``max_length`` tokens (head +
     tail truncation, ``sentiment.tokenization``) of ``text`` with ``tokenizer``."""
     (item,) = encode(tokenizer, [strip_line_breaks(text)], max_length)
-    return {"words": len(strip_line_breaks(text).split()), "tokens": item["cut"].n, "tokens_read": len(item["input_ids"]) - 2,
-            "tokens_skipped": item["cut"].dropped, "unknown_share": unknown_share(tokenizer, item["input_ids"])}
+    cut = item["cut"]
+    return {"words": len(strip_line_breaks(text).split()), "tokens": cut.n, "tokens_read": len(item["input_ids"]) - 2,
+            "head": cut.head_end, "tokens_skipped": cut.dropped, "read_length": max_length,
+            "unknown_share": unknown_share(tokenizer, item["input_ids"])}
 
 
 def length_note(length: dict) -> str:
     note = f"{length['words']:,} words, {length['tokens']:,} word-piece tokens."
     if length["tokens_skipped"]:
-        note += (f" Too long to read whole: the model read the first and last {length['tokens_read']} tokens"
-                 f" and skipped {length['tokens_skipped']:,} in the middle.")
+        tail = length["tokens_read"] - length["head"]
+        note += (f" Longer than the model reads ({length['read_length']} tokens): it read the first "
+                 f"{length['head']:,} and the last {tail:,} and skipped {length['tokens_skipped']:,} in the middle.")
     else:
-        note += " The model read all of it."
+        note += f" The model read all of it (it reads up to {length['read_length']} tokens)."
     warning = unknown_warning(length["unknown_share"])
     return f"{warning}\n\n{note}" if warning else note
 

@@ -91,6 +91,12 @@ def summary() -> pd.DataFrame:
     return summary_table({name: r for name, r in reports.items() if r is not None})
 
 
+def _reading_note(report: dict) -> str:
+    """How the reading length was chosen, where it was (``python -m sentiment read-length``)."""
+    reading = report.get("reading")
+    return f"; chosen on the validation reviews: {reading['reason']}" if reading else ""
+
+
 def details(checkpoint: str | None):
     """Markdown facts, confusion matrix and training curve of the checkpoint called ``checkpoint``."""
     from .checkpoints import locate
@@ -106,7 +112,8 @@ def details(checkpoint: str | None):
     text = f"""**{checkpoint}**, fine-tuned from {origin}.
 - Data: {report['protocol']}; {report['train_size']:,} training reviews, {report.get('validation_size', 0):,}
   held out for validation, {report['test_size']:,} test reviews.
-- Reads at most {report['max_length']} tokens ({report['truncation']} truncation).
+- Trained on {report['max_length']} tokens; reads {report.get('read_length', report['max_length'])} per review
+  ({report['truncation']} truncation){_reading_note(report)}.
 - Trained on {report['device']['training']} in {report['mixed_precision']['training']}:
   {duration(t.get('training_s'))} ({t.get('training_samples_per_s', 0):.1f} samples/s); tokenising took
   {duration(t.get('tokenisation_s'))}; evaluated on {report['device']['evaluation']} in

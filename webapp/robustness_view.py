@@ -50,18 +50,36 @@ def capability_rates(reports: dict[str, dict]) -> pd.DataFrame:
 
 
 def tag_lifts(reports: dict[str, dict]) -> pd.DataFrame:
-    """Long format for a bar chart: one row per (tag, checkpoint): lift and both error rates in %."""
+    """Long format for a bar chart: one row per (tag, checkpoint): the lift within the true classes (what the
+    chart shows), the crude lift, each class's, both error rates in %."""
     rows = []
     for checkpoint, report in reports.items():
         for tag, t in report.get("taxonomy", {}).get("tags", {}).items():
-            if t["lift"] is None:
+            within = t.get("lift_within_class")
+            if t["lift"] is None and within is None:
                 continue
-            rows.append({"tag": tag, "checkpoint": checkpoint, "lift": round(t["lift"], 2),
+            by_class = t.get("lift_by_class", {})
+            rows.append({"tag": tag, "checkpoint": checkpoint, "lift within class": _rounded(within),
+                         "lift (crude)": _rounded(t["lift"]),
+                         "lift on negatives": _rounded(by_class.get("negative")),
+                         "lift on positives": _rounded(by_class.get("positive")),
                          "error rate with (%)": round(100 * t["error_rate_with"], 1),
                          "error rate without (%)": round(100 * t["error_rate_without"], 1),
                          "reviews with it": t["n_with"], "bar": f"{tag} · {checkpoint}"})
-    return pd.DataFrame(rows, columns=["tag", "checkpoint", "lift", "error rate with (%)",
-                                       "error rate without (%)", "reviews with it", "bar"])
+    return pd.DataFrame(rows, columns=TAG_COLUMNS)
+
+
+TAG_COLUMNS = ["tag", "checkpoint", "lift within class", "lift (crude)", "lift on negatives", "lift on positives",
+               "error rate with (%)", "error rate without (%)", "reviews with it", "bar"]
+# Said beside the chart: the crude lift is what the README called confounded.
+LIFT_CAVEAT = ("Bars: the lift within each true class, pooled over the two (Mantel-Haenszel), i.e. reviews "
+               "compared with reviews of the same class. A tag found mostly in one class's reviews takes on "
+               "that class's error rate, so the crude lift (the table's second figure) mixes the tag's effect "
+               "with the class's.")
+
+
+def _rounded(value):
+    return None if value is None else round(value, 2)
 
 
 def contrast_summary(reports: dict[str, dict]) -> pd.DataFrame:

@@ -1,5 +1,5 @@
-"""The parts of a review a teacher names, as character spans: the concession and the turn of a contrast,
-negation cues, literal opinion words, and the words an edit changed.
+"""The parts of a review a teacher names, as character spans: sentences, the concession and the turn of a
+contrast, negation cues and their scope, literal opinion words, and the words an edit changed.
 
 Text analysis only, no model: ``explain.push`` sums word attributions over these spans. A span is a
 ``(start, end)`` pair of character offsets into the text, end exclusive.
@@ -69,6 +69,71 @@ def contrast_split(text: str) -> tuple[Span, Span, str] | None:
     if concession is None or turn is None:
         return None
     return concession, turn, word
+
+
+# A sentence ends at a run of . ! ? followed by a space or the end of the text ("3.5 stars" goes on).
+_SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)")
+# A negation's scope stops at punctuation inside a sentence too.
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\"\u201c\u201d]")
+# "not only / not just / not merely X but (also) Y" adds, it does not negate.
+_ADDITIVE_NOT = re.compile(r"\s+(?:only|just|merely)\b", re.IGNORECASE)
+
+
+def sentences(text: str) -> list[Span]:
+    """The sentences of ``text`` holding at least one word, as spans from their first to last word."""
+    out, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        span = _strip(text, start, match.end())
+        if span:
+            out.append(span)
+        start = match.end()
+    span = _strip(text, start, len(text))
+    return out + [span] if span else out
+
+
+def negation_scopes(text: str) -> list[tuple[Span, Span | None]]:
+    """Each negation cue (``negation_cues``) with its scope: the words after it up to the next punctuation
+    mark, contrast connective or negation cue ("not boring, but" -> "boring"; "isn't anywhere near his
+    best work" -> "anywhere near his best work"); None where no word follows before such a boundary.
+    "Not only ... but also" is no negation and is left out."""
+    cues = [(a, b) for a, b in negation_cues(text)
+            if not (text[a:b].lower() == "not" and _ADDITIVE_NOT.match(text, b))]
+    stops = [m.start(1) for m in contrast_turns(text)] + [a for a, _ in cues]
+    out = []
+    for start, end in cues:
+        clause = _CLAUSE_BREAK.search(text, end)
+        stop = min([clause.start() if clause else len(text)] + [s for s in stops if s >= end])
+        out.append(((start, end), _strip(text, end, stop)))
+    return out
+
+
+def review_parts(text: str) -> dict[str, list[Span]]:
+    """The parts of one review a pattern is summed over, by kind (a kind the text lacks is left out).
+
+    - ``turn`` and ``concession``: the last contrast (``contrast_split``);
+    - without a contrast, in a review of two sentences or more: ``last_sentence`` (where a verdict
+      usually sits) and ``set_up`` (every sentence before it);
+    - ``negation_cue`` (every cue) and ``negated`` (their scopes, ``negation_scopes``);
+    - ``literal_opinion``: the lexicon's opinion words, whatever their context does to them.
+    """
+    parts: dict[str, list[Span]] = {}
+    split = contrast_split(text)
+    if split:
+        parts["concession"], parts["turn"] = [split[0]], [split[1]]
+    else:
+        spans = sentences(text)
+        if len(spans) >= 2:
+            parts["set_up"], parts["last_sentence"] = spans[:-1], [spans[-1]]
+    scopes = negation_scopes(text)
+    if scopes:
+        parts["negation_cue"] = [cue for cue, _ in scopes]
+        negated = [scope for _, scope in scopes if scope]
+        if negated:
+            parts["negated"] = negated
+    opinions = [span for span, _ in opinion_words(text)]
+    if opinions:
+        parts["literal_opinion"] = opinions
+    return parts
 
 
 def word_spans(text: str) -> list[tuple[str, Span]]:

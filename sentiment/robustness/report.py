@@ -112,6 +112,8 @@ def taxonomy_section(lift: pd.DataFrame, rules: dict[str, str], reviews: pd.Data
             "rule": rules.get(name, ""),
             **{k: _number(row[k]) for k in ("n_with", "n_without", "errors_with", "errors_without",
                                             "error_rate_with", "error_rate_without", "lift")},
+            **({"lift_by_class": {c: _number(v) for c, v in row["lift_by_class"].items()},
+                "lift_within_class": _number(row["lift_within_class"])} if "lift_within_class" in row else {}),
             "examples": [{"id": i, "sentiment": reviews.at[i, "sentiment"],
                           "p_positive": _number(reviews.at[i, "p_positive"]),
                           "review": short(reviews.at[i, "review"])} for i in row["examples"]],
@@ -158,15 +160,18 @@ def markdown_tables(reports: dict[str, dict]) -> str:
     with_taxonomy = [n for n in names if "tags" in reports[n].get("taxonomy", {})]
     if with_taxonomy:
         first = reports[with_taxonomy[0]]["taxonomy"]
-        lines += ["", "Error taxonomy of the test-set mistakes (error rate with the tag / without it = lift):", "",
+        lines += ["", "Error taxonomy of the test-set mistakes (error rate with the tag / without it = lift; in "
+                      "brackets the lift within each true class, pooled by Mantel-Haenszel: a tag found mostly on "
+                      "the harder class gets a crude lift it does not earn):", "",
                   "| tag | reviews with it | " + " | ".join(with_taxonomy) + " |",
                   "| --- | --- |" + " --- |" * len(with_taxonomy)]
         for tag, row in first["tags"].items():
             cells = []
             for n in with_taxonomy:
                 t = reports[n]["taxonomy"]["tags"][tag]
+                within = f" ({_ratio(t['lift_within_class'])})" if "lift_within_class" in t else ""
                 cells.append(f"{_pct(t['error_rate_with'])} / {_pct(t['error_rate_without'])} = "
-                             f"{_ratio(t['lift'])}")
+                             f"{_ratio(t['lift'])}{within}")
             lines.append(f"| {tag} | {row['n_with']:,} of {first['n_reviews']:,} | " + " | ".join(cells) + " |")
         lines.append("| all test reviews (error rate) | | " + " | ".join(
             _pct(reports[n]["taxonomy"]["error_rate"]) for n in with_taxonomy) + " |")
@@ -271,7 +276,8 @@ def render_text(report: dict) -> str:
         out.append(f"   {t['errors']:,} mistakes in {t['n_reviews']:,} test reviews ({_pct(t['error_rate'])})")
         for name, tag in t["tags"].items():
             out.append(f"   {name}: {tag['n_with']:,} reviews, error rate {_pct(tag['error_rate_with'])} with, "
-                       f"{_pct(tag['error_rate_without'])} without, lift {_ratio(tag['lift'])}")
+                       f"{_pct(tag['error_rate_without'])} without, lift {_ratio(tag['lift'])}"
+                       + (f", within class {_ratio(tag['lift_within_class'])}" if "lift_within_class" in tag else ""))
             for e in tag["examples"][:2]:
                 out.append(f"     - {e['id']} ({e['sentiment']}, P(positive) {e['p_positive']:.2f}): "
                            f"{short(e['review'], 120)}")

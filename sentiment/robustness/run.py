@@ -94,7 +94,7 @@ def robustness_report(predictor, checkpoint: str | Path, reviews: pd.DataFrame |
         indexed = reviews.set_index("id")
         wrong = indexed["wrong"]
         confidence = (indexed["p_positive"] - 0.5).abs()
-        lift = taxonomy.tag_lift(tags, wrong, confidence, report.EXAMPLES)
+        lift = taxonomy.tag_lift(tags, wrong, confidence, report.EXAMPLES, classes=indexed["sentiment"])
         errors = report.taxonomy_section(lift, taxonomy.TAG_RULES, indexed, wrong, predictor.max_length)
         errors["limit"] = limit_taxonomy
         seconds["taxonomy"] = time.perf_counter() - start

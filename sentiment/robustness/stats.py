@@ -1,4 +1,4 @@
-"""Means with their 95% intervals, for the per-part pushes of the robustness report."""
+"""Means and shares with their 95% intervals: the per-part pushes of the robustness report, accuracies."""
 from __future__ import annotations
 
 import math
@@ -18,6 +18,16 @@ def mean_interval(values: list[float], confidence: float = 0.95) -> dict:
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return {"n": n, "mean": round(mean, 4), "low": round(mean - half, 4), "high": round(mean + half, 4)}
+
+
+def proportion_interval(successes: int, n: int, confidence: float = 0.95) -> dict:
+    """``n``, ``mean`` (the share of successes) and the ``low``/``high`` ends of its Wilson score interval,
+    which stays within [0, 1] where a t interval would not (accuracy near 1), rounded to 4 decimals."""
+    if n == 0:
+        return {"n": 0, "mean": None, "low": None, "high": None}
+    interval = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
+    return {"n": int(n), "mean": round(successes / n, 4), "low": round(float(interval.low), 4),
+            "high": round(float(interval.high), 4)}
 
 
 def paired_difference(before: dict, after: dict, part: str) -> dict:

@@ -248,8 +248,35 @@ def tag_reviews(frame: pd.DataFrame, max_length: int, tokenizer) -> pd.DataFrame
     return tags
 
 
+def _rate_ratio(errors_with: int, n_with: int, errors_without: int, n_without: int) -> float:
+    """Error rate with the tag / without it; NaN when one side is empty or error-free without."""
+    if not n_with or not n_without or not errors_without:
+        return float("nan")
+    return (errors_with / n_with) / (errors_without / n_without)
+
+
+def mantel_haenszel_ratio(strata: list[tuple[int, int, int, int]]) -> float:
+    """The Mantel-Haenszel pooled ratio of error rates over strata (the true classes here).
+
+    Args:
+        strata: per stratum ``(errors_with, n_with, errors_without, n_without)``.
+
+    Returns sum_k(a_k * n0_k / N_k) / sum_k(b_k * n1_k / N_k), with a, b the errors with and without the
+    tag, n1, n0 the reviews with and without it and N = n1 + n0: a lift that compares reviews of the same
+    class only, so a tag found mostly on the harder class does not look harmful for that reason alone.
+    NaN where the denominator is 0.
+    """
+    top = bottom = 0.0
+    for errors_with, n_with, errors_without, n_without in strata:
+        total = n_with + n_without
+        if total:
+            top += errors_with * n_without / total
+            bottom += errors_without * n_with / total
+    return top / bottom if bottom else float("nan")
+
+
 def tag_lift(tags: pd.DataFrame, wrong: pd.Series, confidence: pd.Series | None = None,
-             examples: int = 5) -> pd.DataFrame:
+             examples: int = 5, classes: pd.Series | None = None) -> pd.DataFrame:
     """Per tag: how many reviews carry it, the error rate with and without it, and their ratio.
 
     ``tags``: boolean columns, one row per review; ``wrong``: True where the
@@ -258,9 +285,16 @@ def tag_lift(tags: pd.DataFrame, wrong: pd.Series, confidence: pd.Series | None 
     ``lift`` is error rate with / error rate without: 2.0 means reviews with the
     tag are misread twice as often; NaN when one side is empty or error-free.
 
+    ``classes`` (same index), when given, is each review's true class: the lift
+    is then also computed within each class (``lift_by_class``: class -> lift)
+    and pooled over them (``lift_within_class``, ``mantel_haenszel_ratio``),
+    which is what a tag does to reviews of the same class: the crude lift mixes
+    in how hard the classes the tag is found on are.
+
     Returns one row per tag: ``n_with``, ``n_without``, ``errors_with``,
     ``errors_without``, ``error_rate_with``, ``error_rate_without``, ``lift``,
-    ``examples`` (ids of up to ``examples`` mistakes that carry the tag).
+    ``examples`` (ids of up to ``examples`` mistakes that carry the tag), and
+    with ``classes`` ``lift_by_class`` and ``lift_within_class``.
     """
     wrong = wrong.reindex(tags.index).astype(bool)
     order = tags.index if confidence is None else \
@@ -272,10 +306,18 @@ def tag_lift(tags: pd.DataFrame, wrong: pd.Series, confidence: pd.Series | None 
         errors_with, errors_without = int((wrong & has).sum()), int((wrong & ~has).sum())
         rate_with = errors_with / n_with if n_with else float("nan")
         rate_without = errors_without / n_without if n_without else float("nan")
-        lift = rate_with / rate_without if n_with and rate_without else float("nan")
+        lift = _rate_ratio(errors_with, n_with, errors_without, n_without)
         hits = (wrong & has).reindex(order)
-        rows.append({"tag": name, "n_with": n_with, "n_without": n_without, "errors_with": errors_with,
-                     "errors_without": errors_without, "error_rate_with": rate_with,
-                     "error_rate_without": rate_without, "lift": lift,
-                     "examples": list(hits[hits].index[:examples])})
+        row = {"tag": name, "n_with": n_with, "n_without": n_without, "errors_with": errors_with,
+               "errors_without": errors_without, "error_rate_with": rate_with,
+               "error_rate_without": rate_without, "lift": lift, "examples": list(hits[hits].index[:examples])}
+        if classes is not None:
+            strata = {}
+            for label, in_class in classes.reindex(tags.index).groupby(classes.reindex(tags.index)):
+                member = tags.index.isin(in_class.index)
+                strata[label] = (int((wrong & has & member).sum()), int((has & member).sum()),
+                                 int((wrong & ~has & member).sum()), int((~has & member).sum()))
+            row["lift_by_class"] = {label: _rate_ratio(*counts) for label, counts in strata.items()}
+            row["lift_within_class"] = mantel_haenszel_ratio(list(strata.values()))
+        rows.append(row)
     return pd.DataFrame(rows).set_index("tag")

@@ -41,7 +41,7 @@ def stub(monkeypatch):
             state.calls.append(("explain", text, target, method, n_steps))
             return state.explanation
 
-    def from_pretrained(checkpoint, precision="auto", baseline="neutral"):
+    def from_pretrained(checkpoint, precision="auto", baseline="neutral", read_length=None):
         state.calls.append(("load", checkpoint, baseline))
         return Stub()
 

@@ -291,7 +291,7 @@ def test_the_flags_keep_their_names_defaults_and_rules():
     parse = build_parser().parse_args
     args = parse(["robustness", "--checkpoint", "c"])
     assert dataclass_from(cli.CheckpointOptions, args) == cli.CheckpointOptions(
-        checkpoint="c", device="cpu", precision="auto", batch_size=32, json=False)
+        checkpoint="c", device="cpu", precision="auto", batch_size=32, read_length=None, json=False)
     assert dataclass_from(cli.RobustnessOptions, args) == cli.RobustnessOptions(False, False, None)
     args = parse(["robustness", "--checkpoint", "c", "--save", "--skip-taxonomy", "--batch-size", "8", "--json"])
     assert dataclass_from(cli.RobustnessOptions, args) == cli.RobustnessOptions(True, True, None)
@@ -305,11 +305,11 @@ def test_the_flags_keep_their_names_defaults_and_rules():
     assert _subparser("robustness")._option_string_actions["--limit-taxonomy"].metavar == "N"
     # the names they always had, and no others (argparse names a refused flag by all its names)
     assert sorted(_subparser("robustness")._option_string_actions) == [
-        "--batch-size", "--checkpoint", "--device", "--help", "--json", "--limit-taxonomy", "--precision", "--save",
-        "--skip-taxonomy", "-h"]
+        "--batch-size", "--checkpoint", "--device", "--help", "--json", "--limit-taxonomy", "--precision",
+        "--read-length", "--save", "--skip-taxonomy", "-h"]
     assert sorted(_subparser("evaluate")._option_string_actions) == [
         "--batch-size", "--checkpoint", "--data", "--device", "--help", "--json", "--limit", "--precision",
-        "--predictions", "--seed", "-h"]
+        "--predictions", "--read-length", "--seed", "-h"]
 
 
 def test_a_refused_checkpoint_flag_is_named_as_it_was_typed(capsys):

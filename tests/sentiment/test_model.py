@@ -7,7 +7,7 @@ import pytest
 import torch
 from conftest import tiny_config
 from safetensors import safe_open
-from transformers import AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification
 
 from sentiment.errors import CheckpointError
 from sentiment.evaluate import predict_proba
@@ -86,3 +86,28 @@ def test_a_folder_that_is_not_a_checkpoint_is_a_clear_error(tmp_path):
         load_checkpoint("no/such/dir")
     with pytest.raises(CheckpointError, match="--model no/such/base: no model folder there"):
         check_model_source("no/such/base")
+
+
+def test_a_saved_checkpoint_keeps_no_machine_local_tokenizer_settings(tmp_path, tokenizer):
+    from sentiment.model import TOKENIZER_LEFTOVERS, drop_tokenizer_leftovers
+
+    # a tokenizer loaded the way the shipped checkpoints' were: offline, with a truncation length
+    loaded = AutoTokenizer.from_pretrained(resolve_model_path("minilm"), local_files_only=True, max_length=128)
+    save_checkpoint(BertForSequenceClassification(tiny_config()), loaded, tmp_path, max_length=64)
+    config = json.loads((tmp_path / "tokenizer_config.json").read_text())
+    assert not set(TOKENIZER_LEFTOVERS) & set(config)
+    assert AutoTokenizer.from_pretrained(tmp_path)("A fine film.")["input_ids"] == tokenizer("A fine film.")["input_ids"]
+    # and an old folder is cleaned in place, saying what went
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({**config, "is_local": True, "max_length": 128}))
+    assert drop_tokenizer_leftovers(tmp_path) == ["is_local", "max_length"]
+    assert json.loads((tmp_path / "tokenizer_config.json").read_text()) == config
+    assert drop_tokenizer_leftovers(tmp_path / "nowhere") == []
+
+
+@pytest.mark.parametrize("name", ["minilm-imdb-25k", "minilm-imdb-8k", "minilm-imdb-cad"])
+def test_the_shipped_tokenizer_configs_carry_no_leftovers(name):
+    from sentiment.model import TOKENIZER_LEFTOVERS
+    from sentiment.paths import shipped_checkpoint
+
+    config = json.loads((shipped_checkpoint(name) / "tokenizer_config.json").read_text())
+    assert not set(TOKENIZER_LEFTOVERS) & set(config)

@@ -47,7 +47,8 @@ def test_classify_maps_p_positive_to_the_two_labels(tokenizer):
     probabilities, length = classify.classify(stub, "  A fine film. ")
     assert probabilities == {"negative": 0.75, "positive": 0.25}
     assert stub.calls == [(["  A fine film. "], False)]
-    assert length == {"words": 3, "tokens": 4, "tokens_read": 4, "tokens_skipped": 0, "unknown_share": 0.0}
+    assert length == {"words": 3, "tokens": 4, "tokens_read": 4, "head": 4, "tokens_skipped": 0, "read_length": 64,
+                      "unknown_share": 0.0}
 
 
 def test_classify_with_a_model_gives_its_softmax(tiny_predictor, tiny_model_dir, tokenizer):
@@ -62,10 +63,12 @@ def test_classify_with_a_model_gives_its_softmax(tiny_predictor, tiny_model_dir,
     assert probabilities["negative"] == pytest.approx(1 - p, abs=1e-5)
 
 
-@pytest.mark.parametrize("n, read, skipped", [(61, 61, 0), (62, 62, 0), (63, 62, 1), (3000, 62, 2938)])
-def test_review_length_around_the_truncation_boundary(tokenizer, n, read, skipped):
+@pytest.mark.parametrize("n, read, head, skipped", [(61, 61, 61, 0), (62, 62, 62, 0), (63, 62, 15, 1),
+                                                   (3000, 62, 15, 2938)])
+def test_review_length_around_the_truncation_boundary(tokenizer, n, read, head, skipped):
     assert classify.review_length(tokenizer, "word " * n, 64) == {
-        "words": n, "tokens": n, "tokens_read": read, "tokens_skipped": skipped, "unknown_share": 0.0}
+        "words": n, "tokens": n, "tokens_read": read, "head": head, "tokens_skipped": skipped, "read_length": 64,
+        "unknown_share": 0.0}
 
 
 def test_review_length_of_a_line_break_counts_no_tokens(tokenizer):
@@ -82,27 +85,29 @@ def test_review_length_counts_unknown_word_pieces(tokenizer):
 
 def test_length_note_of_a_review_read_whole(tokenizer):
     length = classify.review_length(tokenizer, "word " * 62, 64)
-    assert classify.length_note(length) == "62 words, 62 word-piece tokens. The model read all of it."
+    assert classify.length_note(length) == ("62 words, 62 word-piece tokens. The model read all of it (it reads up "
+                                            "to 64 tokens).")
 
 
 def test_length_note_of_a_review_one_token_too_long(tokenizer):
     length = classify.review_length(tokenizer, "word " * 63, 64)
     assert classify.length_note(length) == (
-        "63 words, 63 word-piece tokens. Too long to read whole: the model read the first and last 62 tokens "
-        "and skipped 1 in the middle.")
+        "63 words, 63 word-piece tokens. Longer than the model reads (64 tokens): it read the first 15 and the "
+        "last 47 and skipped 1 in the middle.")
 
 
 def test_length_note_writes_thousands_with_commas(tokenizer):
     length = classify.review_length(tokenizer, "word " * 3000, 64)
     assert classify.length_note(length) == (
-        "3,000 words, 3,000 word-piece tokens. Too long to read whole: the model read the first and last 62 "
-        "tokens and skipped 2,938 in the middle.")
+        "3,000 words, 3,000 word-piece tokens. Longer than the model reads (64 tokens): it read the first 15 and "
+        "the last 47 and skipped 2,938 in the middle.")
 
 
 @pytest.mark.parametrize("share, warned", [(0.5, False), (0.75, True)])
 def test_length_note_warns_when_most_word_pieces_are_unknown(share, warned):
-    length = {"words": 2, "tokens": 4, "tokens_read": 4, "tokens_skipped": 0, "unknown_share": share}
-    note = "2 words, 4 word-piece tokens. The model read all of it."
+    length = {"words": 2, "tokens": 4, "tokens_read": 4, "head": 4, "tokens_skipped": 0, "read_length": 64,
+              "unknown_share": share}
+    note = "2 words, 4 word-piece tokens. The model read all of it (it reads up to 64 tokens)."
     warning = ("Warning: the model knows almost none of this text (75% of its word pieces are unknown to its "
                "vocabulary, e.g. emoji or other scripts); the verdict says little.")
     assert classify.length_note(length) == (f"{warning}\n\n{note}" if warned else note)
@@ -180,7 +185,7 @@ def test_classify_for_app_uses_the_chosen_checkpoint(tokenizer, monkeypatch):
     monkeypatch.setattr(classify, "loaded_predictor", stubs.__getitem__)
     probabilities, note = classify.classify_for_app("ck", "word word")
     assert probabilities == {"negative": 0.125, "positive": 0.875}
-    assert note == "2 words, 2 word-piece tokens. The model read all of it."
+    assert note == "2 words, 2 word-piece tokens. The model read all of it (it reads up to 64 tokens)."
 
 
 def test_classify_csv_for_app(tokenizer, tmp_path, monkeypatch, exports):

@@ -99,7 +99,8 @@ def test_details_of_a_checkpoint(tmp_path, monkeypatch):
     assert text == """**m**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`.
 - Data: official split; 24,998 training reviews, 2,000
   held out for validation, 25,000 test reviews.
-- Reads at most 256 tokens (head+tail truncation).
+- Trained on 256 tokens; reads 256 per review
+  (head+tail truncation).
 - Trained on cuda in bf16:
   1 min 40 s (7.7 samples/s); tokenising took
   9.0 s; evaluated on cpu in

@@ -21,7 +21,8 @@ def _robustness_report(rate_a, lift_b, failing_pair="122", pairs=(0.96, 0.85, 0.
                 "b": {"failure_rate": 0.5, "examples": [{"text": "Bob was dull.", "original": "Ann was dull.",
                                                          "p_positive": 0.6, "p_original": 0.4}]}}},
             "taxonomy": {"tags": {"t": {"lift": lift_b, "error_rate_with": 0.2, "error_rate_without": 0.1,
-                                        "n_with": 40},
+                                        "n_with": 40, "lift_within_class": 2 * lift_b,
+                                        "lift_by_class": {"negative": 1.25, "positive": lift_b}},
                                   "empty": {"lift": None, "error_rate_with": None, "error_rate_without": 0.1,
                                             "n_with": 0}}}}
 
@@ -41,10 +42,12 @@ def test_capability_rates_one_row_per_capability_and_checkpoint_in_percent(repor
 
 def test_tag_lifts_leave_out_a_tag_no_review_carries(reports):
     lifts = view.tag_lifts(reports)
-    assert list(lifts.columns) == ["tag", "checkpoint", "lift", "error rate with (%)", "error rate without (%)",
+    assert list(lifts.columns) == ["tag", "checkpoint", "lift within class", "lift (crude)", "lift on negatives",
+                                   "lift on positives", "error rate with (%)", "error rate without (%)",
                                    "reviews with it", "bar"]
-    assert lifts.values.tolist() == [["t", "big", 2.0, 20.0, 10.0, 40, "t · big"],
-                                     ["t", "small", 1.46, 20.0, 10.0, 40, "t · small"]]
+    # rounded to 2 places: 2 * 1.456 = 2.912 -> 2.91
+    assert lifts.values.tolist() == [["t", "big", 4.0, 2.0, 1.25, 2.0, 20.0, 10.0, 40, "t · big"],
+                                     ["t", "small", 2.91, 1.46, 1.25, 1.46, 20.0, 10.0, 40, "t · small"]]
 
 
 def test_contrast_summary_in_percent(reports):
@@ -95,7 +98,8 @@ def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
     note, rates, tags, tag_table, summary, cases = view.overview()
     assert note == "Reports of `big`, `small`."
     assert rates.equals(view.capability_rates(reports)) and tags.equals(view.tag_lifts(reports))
-    assert list(tag_table.columns) == ["tag", "checkpoint", "lift", "error rate with (%)", "error rate without (%)",
+    assert list(tag_table.columns) == ["tag", "checkpoint", "lift within class", "lift (crude)", "lift on negatives",
+                                       "lift on positives", "error rate with (%)", "error rate without (%)",
                                        "reviews with it"]
     assert summary.equals(view.contrast_summary(reports))
     assert list(cases.columns) == ["checkpoint", "kind", "what failed", "key"]

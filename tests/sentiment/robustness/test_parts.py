@@ -1,6 +1,7 @@
 """sentiment/robustness/parts.py: the concession and the turn, negation cues, opinion words, edited words."""
 import pytest
 
+from sentiment.robustness import parts as P
 from sentiment.robustness.parts import contrast_split, edited_words, negation_cues, opinion_words, word_spans
 
 
@@ -70,3 +71,48 @@ def test_edited_words_are_the_word_level_diff():
 
 def test_word_spans_keep_inner_apostrophes():
     assert [w for w, _ in word_spans("It isn't 'bad'.")] == ["It", "isn't", "bad"]
+
+
+# ---- sentences, negation scopes and the parts of a whole review --------------------------------------
+
+def _named(text, parts):
+    return {kind: [text[a:b] for a, b in spans] for kind, spans in parts.items()}
+
+
+def test_sentences_end_at_terminal_punctuation_not_inside_a_number():
+    text = "Rated 3.5 stars. Fine!  What a ride?! It ends"
+    assert [text[a:b] for a, b in P.sentences(text)] == ["Rated 3.5 stars", "Fine", "What a ride", "It ends"]
+    assert P.sentences("... !!") == []
+
+
+def test_a_negation_scope_runs_to_punctuation_a_connective_or_the_next_cue():
+    text = "It isn't anywhere near his best work, yet I never regret it but not now."
+    assert [(text[c[0]:c[1]], text[s[0]:s[1]] if s else None) for c, s in P.negation_scopes(text)] == [
+        ("isn't", "anywhere near his best work"), ("never", "regret it"), ("not", "now")]
+    assert P.negation_scopes("Not!") == [((0, 3), None)]
+
+
+def test_not_only_but_also_is_neither_a_contrast_nor_a_negation():
+    assert P.review_parts("Not only funny but also moving.") == {}
+
+
+def test_the_parts_of_a_contrast_with_a_negation_inside_its_turn():
+    text = "The plot is thin, but it is not boring."
+    assert _named(text, P.review_parts(text)) == {
+        "concession": ["The plot is thin"], "turn": ["it is not boring"], "negation_cue": ["not"],
+        "negated": ["boring"], "literal_opinion": ["boring"]}
+
+
+def test_without_a_connective_the_last_sentence_is_set_against_the_set_up():
+    text = "I expected a lot. The acting is good. Sadly it is a dull film."
+    assert _named(text, P.review_parts(text)) == {
+        "set_up": ["I expected a lot", "The acting is good"], "last_sentence": ["Sadly it is a dull film"],
+        "literal_opinion": ["good", "dull"]}
+    assert "set_up" not in P.review_parts("A dull film, but well acted. Go.")  # a contrast wins
+    assert P.review_parts("One sentence only") == {}
+
+
+def test_a_quoted_but_makes_no_contrast_in_a_review():
+    text = 'He said "but why" and left. Great film.'
+    assert _named(text, P.review_parts(text)) == {
+        "set_up": ['He said "but why" and left'], "last_sentence": ["Great film"], "literal_opinion": ["Great"]}

@@ -154,7 +154,9 @@ def test_robustness_table_reads_saved_reports(checkpoint_with_predictions, parit
     assert main(["robustness-table", str(checkpoint_with_predictions)]) == 0
     table = capsys.readouterr().out
     assert f"| accuracy on edits | {100 * saved['contrast_pairs']['accuracy_edited']:.1f}% |" in table
-    assert "| contrast_reversal | 2 of 6 | 100.0% / 25.0% = 4.00 |" in table
+    # within class, by hand: negatives 1 of 1 with the tag wrong, 0 of 2 without; positives 1 of 1, 1 of 2:
+    # Mantel-Haenszel (1*2/3 + 1*2/3) / (0*1/3 + 1*1/3) = 4
+    assert "| contrast_reversal | 2 of 6 | 100.0% / 25.0% = 4.00 (4.00) |" in table
 
 
 def test_taxonomy_reviews_join_predictions_to_texts(checkpoint_with_predictions):

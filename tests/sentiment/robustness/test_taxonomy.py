@@ -192,3 +192,26 @@ def test_examples_follow_the_confidence_of_each_id_not_the_position_of_its_row()
     assert lift.loc["odd", "examples"] == ["r1", "r5", "r3"]
     assert (lift.loc["t", "n_with"], lift.loc["t", "errors_with"]) == (6, 5)  # "elsewhere" is not counted
     assert T.tag_lift(tags, wrong, examples=5).loc["t", "examples"] == ["r0", "r1", "r2", "r3", "r5"]
+
+
+def test_the_within_class_lift_undoes_a_tag_found_mostly_in_the_easier_class():
+    # negatives are hard (50% misread without the tag), positives easy (10%); the tag raises the error rate
+    # in both (60% and 20%) but sits mostly on positives, so the crude lift says it helps (0.52)
+    rows = ([("negative", True, i < 6) for i in range(10)] + [("negative", False, i < 45) for i in range(90)]
+            + [("positive", True, i < 18) for i in range(90)] + [("positive", False, i < 1) for i in range(10)])
+    ids = [f"r{i}" for i in range(len(rows))]
+    classes = pd.Series([r[0] for r in rows], index=ids)
+    tags = pd.DataFrame({"t": [r[1] for r in rows]}, index=ids)
+    wrong = pd.Series([r[2] for r in rows], index=ids)
+    row = T.tag_lift(tags, wrong, classes=classes).loc["t"]
+    assert row["lift"] == pytest.approx(0.24 / 0.46)
+    assert row["lift_by_class"] == pytest.approx({"negative": 1.2, "positive": 2.0})
+    # Mantel-Haenszel by hand: (6*90/100 + 18*10/100) / (45*10/100 + 1*90/100) = 7.2 / 5.4
+    assert row["lift_within_class"] == pytest.approx(4 / 3)
+    assert "lift_within_class" not in T.tag_lift(tags, wrong).columns
+
+
+def test_mantel_haenszel_of_one_stratum_is_its_ratio_and_of_none_is_nan():
+    assert T.mantel_haenszel_ratio([(2, 4, 1, 4)]) == pytest.approx(2.0)
+    assert math.isnan(T.mantel_haenszel_ratio([(2, 4, 0, 4)]))
+    assert math.isnan(T.mantel_haenszel_ratio([]))
