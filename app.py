@@ -160,20 +160,22 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 pair_summary = gr.Dataframe(label="Contrast pairs (CAD dev)", interactive=False)
                 tag_table = gr.Dataframe(label="Error taxonomy of the test-set mistakes", interactive=False)
-            cases = gr.Dataframe(label="Failing cases with an original and a variant (select one)",
+            cases = gr.Dataframe(label="Every failing case: contrast pairs and behavioural cases (select one)",
                                  interactive=False, wrap=True, max_height=300)
             case_key = gr.Textbox(label="Case", placeholder="e.g. minilm-imdb-25k|pair|122")
-            case_button = gr.Button("Compare the original and its variant", variant="primary")
+            case_button = gr.Button("Explain the case", variant="primary")
             with gr.Row():
-                case_original = gr.Textbox(label="Original", lines=4, interactive=False)
-                case_variant = gr.Textbox(label="Variant", lines=4, interactive=False)
-            case_comparison = side_by_side("Original", "Variant")
+                case_original = gr.Textbox(label="Original (where the case has one)", lines=4, interactive=False)
+                case_variant = gr.Textbox(label="The case", lines=4, interactive=False)
+            case_comparison = side_by_side("Original", "The case")
+            case_note = gr.Markdown()
+            case_parts = gr.HTML()
             demo.load(handler(robustness_view.overview), None,
                       [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases],
                       api_name="robustness")
             cases.select(robustness_view.key_from_selection, None, case_key, api_name=False)
             case_button.click(handler(robustness_view.compare_case), [case_key],
-                              [case_original, case_variant, *case_comparison],
+                              [case_original, case_variant, *case_comparison, case_note, case_parts],
                               api_name="robustness_case", concurrency_limit=EXPLAIN_CONCURRENCY,
                               concurrency_id="explain")
 

@@ -147,17 +147,20 @@ def main(argv=None) -> int:
     parser.add_argument("--baselines", nargs="+", default=["neutral"], choices=BASELINES,
                         help="our explainer once per baseline (explain.baseline); the first is the one compared")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
+                        help="our explainer's (auto: bf16 where the CPU has it, else fp32)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["plain", "ti"], help="references to leave out")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")
 
-    explainers = {kind: Explainer.from_pretrained(args.checkpoint, baseline=kind) for kind in args.baselines}
+    explainers = {kind: Explainer.from_pretrained(args.checkpoint, baseline=kind, precision=args.precision)
+                  for kind in args.baselines}
     explainer = explainers[args.baselines[0]]
     # The references get their own copy, as loaded: the explainer switches its
     # model to eager attention, which would change their speed too.
     model, tokenizer = load_checkpoint(args.checkpoint)
-    print(f"{args.checkpoint}, reads {explainer.max_length} tokens; {args.threads} threads, "
+    print(f"{args.checkpoint}, reads {explainer.max_length} tokens, ours in {explainer.precision}; {args.threads} threads, "
           f"{os.cpu_count()} CPUs", flush=True)
     contenders = {f"ours, {kind} baseline": (lambda t, e=e: run_ours(e, t)) for kind, e in explainers.items()}
     if "plain" not in args.skip:

@@ -137,6 +137,75 @@ def row_words(explanation: Explanation) -> list[tuple[str, float]]:
     return [(w.word.lower(), s) for w, s in zip(explanation.words, explanation.scores_toward("positive"))]
 
 
+# ---- one row, shown: the coloured words with the parts marked --------------------------------------------
+
+# How each part is marked on top of the attribution colours: a clause or sentence by the colour of a line
+# under it, negation by a dotted underline, literal opinion words in bold.
+CLAUSE_LINES = {"concession": "#d97706", "set_up": "#d97706", "turn": "#2563eb", "last_sentence": "#2563eb"}
+PART_NAMES = {"concession": "concession (before the connective)", "turn": "turn (after the connective)",
+              "set_up": "set-up (every sentence but the last)", "last_sentence": "last sentence",
+              "negation_cue": "negation cue", "negated": "what the negation covers",
+              "literal_opinion": "literal opinion word"}
+
+
+def _inside(position: int, spans) -> bool:
+    return any(a <= position < b for a, b in spans)
+
+
+def parts_html(explanation: Explanation) -> str:
+    """The review's words coloured by their push toward positive (``explain.render``'s colours), each part
+    of ``review_parts`` marked (``CLAUSE_LINES``, dotted for negation, bold for literal opinion words), and
+    a legend giving each part's push toward positive and share of the |push|. All text escaped."""
+    import html
+
+    from sentiment.text import LINE_BREAK
+
+    from .render import LEGEND, colour, scale
+
+    text, parts = explanation.text, review_parts(explanation.text)
+    top = scale(explanation)
+    pushes = explanation.scores_toward("positive")
+    dropped = explanation.dropped
+    body, cursor = [], 0
+
+    def gap(start: int, end: int) -> str:
+        if dropped is not None and start <= dropped.start and dropped.end <= end:
+            return (html.escape(LINE_BREAK.sub("\n", text[start:dropped.start])) +
+                    html.escape(f" [{dropped.message}] ") + html.escape(LINE_BREAK.sub("\n", text[dropped.end:end])))
+        return html.escape(LINE_BREAK.sub("\n", text[start:end]))
+
+    for word, push in zip(explanation.words, pushes):
+        body.append(gap(cursor, word.start))
+        style = [f"background:{colour(push / top)}"]
+        kinds = [k for k, spans in parts.items() if _inside(word.start, spans)]
+        line = next((CLAUSE_LINES[k] for k in kinds if k in CLAUSE_LINES), None)
+        if line:
+            style.append(f"border-bottom:3px solid {line}")
+        if "negation_cue" in kinds or "negated" in kinds:
+            style.append("text-decoration:underline dotted #7c3aed")
+        if "literal_opinion" in kinds:
+            style.append("font-weight:bold")
+        title = f"{push:+.3f} toward positive" + (f"; {', '.join(kinds)}" if kinds else "")
+        body.append(f'<span class="word" style="{";".join(style)}" title="{html.escape(title)}">'
+                    f"{html.escape(word.word)}</span>")
+        cursor = word.end
+    body.append(gap(cursor, len(text)))
+    figures = row_parts(explanation)
+    legend = "".join(
+        f"<li>{_marker(kind)} {html.escape(PART_NAMES[kind])}: push {figures[kind]['push']:+.2f} toward positive, "
+        f"{figures[kind]['share']:.0%} of the |push|</li>" for kind in PART_ORDER if kind in figures)
+    return (f'<div class="attributions" style="white-space: pre-wrap; line-height: 1.9">{"".join(body)}</div>'
+            f"{LEGEND}<ul class=\"parts\">{legend or '<li>no part found (one sentence, no connective, no negation, no opinion word)</li>'}</ul>")
+
+
+def _marker(kind: str) -> str:
+    if kind in CLAUSE_LINES:
+        return f'<span style="border-bottom:3px solid {CLAUSE_LINES[kind]}">&nbsp;&nbsp;&nbsp;</span>'
+    if kind in ("negation_cue", "negated"):
+        return '<span style="text-decoration:underline dotted #7c3aed">abc</span>'
+    return "<b>abc</b>"
+
+
 # ---- many rows: the patterns per category -------------------------------------------------------------------
 
 @dataclass

@@ -195,9 +195,13 @@ def cmd_train(args):
     if args.size is not None and args.data in ("cad", "negation"):
         raise ArgumentError(f"--size goes with --data official, report or FILE; --data {args.data} trains on "
                             f"every {args.data} text, with --replay-ratio IMDB reviews per text")
+    if args.replay_ratio is not None and args.data not in ("cad", "negation"):
+        raise ArgumentError(f"--replay-ratio goes with --data cad or negation; --data {args.data} trains on its "
+                            f"own reviews only")
+    replay_ratio = 1.0 if args.replay_ratio is None else args.replay_ratio
     name = args.name or (args.data if args.data in NAMED_DATA else Path(str(args.data)).stem)
     output = _output(options, name)
-    data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, args.replay_ratio)
+    data = training_data(args.data, args.size, config.seed, options.validation_size, args.test, replay_ratio)
     if args.size is not None:
         data = _size_used(data, args.data, args.size)
     _run(config, options, output, data)
@@ -437,8 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="official/FILE: training reviews; report: reviews drawn in all (default: all)")
     p.add_argument("--test", help="with --data FILE: the test file (default: 20%% held out)")
     p.add_argument("--name", help="run name (default: from --data)")
-    p.add_argument("--replay-ratio", type=number_in(float, 0.0), default=1.0,
-                   help="with --data cad or negation: IMDB train reviews replayed per CAD or generated text")
+    p.add_argument("--replay-ratio", type=number_in(float, 0.0),
+                   help="with --data cad or negation: IMDB train reviews replayed per CAD or generated text "
+                        "(default: 1)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("experiment", parents=[training], help="the report's set-ups, evaluated on the CPU")

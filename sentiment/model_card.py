@@ -242,8 +242,6 @@ seconds with `python -m sentiment baseline --output checkpoints/{name}`.
 
 ## Results on the test set
 
-Reading {read_length} tokens per review:
-
 {_results(report)}
 
 `predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`, `p_positive`).

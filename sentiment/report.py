@@ -64,7 +64,15 @@ def _rate(value: float | None, unit: str) -> str:
 
 def _rows(report: dict) -> dict[str, str]:
     timings, metrics, params = report["timings"], report["metrics"], report["parameters"]
-    device, precision = report["device"], report["mixed_precision"]
+    device, precision = dict(report["device"]), dict(report["mixed_precision"])
+    # A reading length chosen after training (sentiment.read_length) brought its own test evaluation: the
+    # figures, their timing, device and precision are all that evaluation's.
+    evaluation = report.get("reading", {}).get("test_evaluation")
+    if evaluation:
+        timings = {**timings, **{k: evaluation[k] for k in ("evaluation_s", "evaluation_reviews_per_s")
+                                 if k in evaluation}}
+        device["evaluation"], precision["evaluation"] = evaluation["device"], evaluation["precision"]
+    read = report.get("read_length", report.get("max_length", "n/a"))
     return {
         "model": report.get("model", "n/a"),
         "training device / precision": f"{device['training']} / {precision['training']}",
@@ -72,6 +80,7 @@ def _rows(report: dict) -> dict[str, str]:
         "training set": f"{report['train_size']:,}",
         "test set": f"{report['test_size']:,}",
         "max length (truncation)": f"{report.get('max_length', 'n/a')} ({report.get('truncation', 'n/a')})",
+        "reading length": f"{read}" + (" (chosen on validation)" if "reading" in report else ""),
         "tokenising the training set": duration(timings.get("tokenisation_s")),
         "fine-tuning": duration(timings.get("training_s")),
         "training samples/s": _rate(timings.get("training_samples_per_s"), "/s"),
@@ -98,7 +107,13 @@ def _best_validation(report: dict) -> str:
 def markdown_table(reports: dict[str, dict]) -> str:
     """One column per run, one row per figure, like the report's table of flows."""
     names = list(reports)
-    rows = {name: _rows(report) for name, report in reports.items()}
+    rows = {}
+    for name, report in reports.items():
+        try:
+            rows[name] = _rows(report)
+        except (KeyError, TypeError) as error:
+            raise DataError(f"{name}: its report.json lacks {error} (or holds it in another shape); expected a "
+                            f"report written by `python -m sentiment train` or `baseline`") from None
     lines = ["| | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
     for key in rows[names[0]]:
         lines.append(f"| {key} | " + " | ".join(rows[n][key] for n in names) + " |")

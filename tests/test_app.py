@@ -297,9 +297,16 @@ def test_robustness_view_and_a_failing_case_side_by_side(client):
     key = next(row[-1] for row in cases["data"] if row[-1].startswith(f"{LARGE_NAME}|pair|"))
     pair_id = key.split("|")[2]
     assert pair_id == (failing["original_wrong"] + failing["edited_wrong"])[0]
-    original, variant, label_a, label_b, view_a, view_b, moved = client.predict(key, api_name="/robustness_case")
+    original, variant, label_a, label_b, view_a, view_b, moved, note, marked = client.predict(
+        key, api_name="/robustness_case")
     pair = load_pairs().query("pair_id == @pair_id").set_index("kind")
-    assert (original, variant) == (pair.at["original", "review"], pair.at["edited", "review"])
+    # whole texts, a <br /> shown as a line break
+    assert (original, variant) == tuple(re.sub(r"(?i)<br\s*/?>", "\n", pair.at[k, "review"])
+                                        for k in ("original", "edited"))
+    assert note.startswith(f"**CAD pair {pair_id}: the original is ") and WORD_SPAN.findall(marked)
+    # every failing behavioural case is listed: the large checkpoint's negated negatives, all of them
+    negated = [row for row in cases["data"] if row[-1].startswith(f"{LARGE_NAME}|case|negated_negative|")]
+    assert len(negated) == reports[LARGE_NAME]["behaviour"]["capabilities"]["negated_negative"]["failures"]
     # the checkpoint misreads the side the report says it misreads, and reads the other right
     for label, side in ((label_a, "original"), (label_b, "edited")):
         truth = "positive" if pair.at[side, "label"] == 1 else "negative"

@@ -10,8 +10,7 @@ import pandas as pd
 
 import gradio as gr
 
-from explain.patterns import PART_ORDER, read_rows, read_rows_with, to_json, to_page
-from explain.render import highlighted_html
+from explain.patterns import PART_ORDER, parts_html, read_rows, read_rows_with, to_json, to_page
 from sentiment.errors import DataError
 
 from .checkpoints import explainer, locate, predictor
@@ -117,5 +116,5 @@ def explain_row(checkpoint: str, event_row) -> tuple[str, str]:
     if not text.strip():
         raise DataError("That row has no review text.")
     e = explainer(checkpoint).explain(text)
-    return (f"**Row {number}**: read {e.label} (P(positive) {e.p_positive:.2f}).", highlighted_html(e))
+    return (f"**Row {number}**: read {e.label} (P(positive) {e.p_positive:.2f}), its parts marked.", parts_html(e))
 

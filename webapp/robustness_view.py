@@ -19,13 +19,15 @@ import pandas as pd
 from sentiment.errors import DataError
 from sentiment.robustness.contrast_pairs import load_pairs
 from sentiment.robustness.report import CAD_ATTRIBUTION, REPORT_FILE
+from sentiment.text import LINE_BREAK
 
 INTRO = f"""How often each checkpoint fails, by kind of text. **Contrast pairs**: IMDB reviews and a
 minimal edit that flips their label (CAD dev); a model that read the verdict gets both right.
 **Behavioural tests**: short reviews generated from templates (negation, "X, but Y", irony,
 hedges; changes that must not flip the verdict; sentences that must move it). **Error taxonomy**:
 how much more often the test-set mistakes carry a trait than the reviews without it (lift).
-Select a failing case to see the original and its variant side by side.
+Select a failing case (every one is listed: contrast pairs, negated negatives, irony, "X, but Y"...)
+to see it explained with its parts marked, beside its original where it has one.
 
 <small>{CAD_ATTRIBUTION}.</small>"""
 
@@ -91,12 +93,21 @@ def contrast_summary(reports: dict[str, dict]) -> pd.DataFrame:
                           "pairs": r["contrast_pairs"]["n_pairs"]} for name, r in reports.items()])
 
 
-def failing_cases(reports: dict[str, dict]) -> pd.DataFrame:
-    """Every failing case that has an original and a variant, one row each, with a key to show it by.
+CASE_COLUMNS = ["key", "checkpoint", "kind", "expected", "P(positive)", "template", "what failed"]
 
-    Keys: ``CHECKPOINT|pair|PAIR_ID`` for a contrast pair (all failing pairs,
-    not only the report's examples), ``CHECKPOINT|case|CAPABILITY|N`` for the
-    N-th example of a behavioural capability whose cases have an original.
+
+def _failures(capability: dict) -> list[dict]:
+    """A capability's failing cases: all of them (``failing``, reports since the field exists), else the
+    worst few (``examples``, older reports)."""
+    return capability.get("failing", capability.get("examples", []))
+
+
+def failing_cases(reports: dict[str, dict]) -> pd.DataFrame:
+    """Every failing case, one row each, with a key to show it by: the contrast pairs either text of which
+    was misread, and every failing behavioural case (negated negatives, irony, "X, but Y", ...).
+
+    Keys: ``CHECKPOINT|pair|PAIR_ID`` for a contrast pair, ``CHECKPOINT|case|CAPABILITY|N`` for the N-th
+    failure of a behavioural capability (``_failures``).
     """
     rows = []
     for checkpoint, report in reports.items():
@@ -106,15 +117,18 @@ def failing_cases(reports: dict[str, dict]) -> pd.DataFrame:
             for pair_id in pairs["failing_pairs"][side]:
                 wrong[pair_id].append(side.split("_")[0])
         for pair_id, sides in wrong.items():
-            rows.append({"key": f"{checkpoint}|pair|{pair_id}", "checkpoint": checkpoint,
-                         "kind": "contrast pair", "what failed": f"pair {pair_id}: {' and '.join(sides)} misread"})
+            rows.append({"key": f"{checkpoint}|pair|{pair_id}", "checkpoint": checkpoint, "kind": "contrast pair",
+                         "expected": "", "P(positive)": None, "template": "CAD dev",
+                         "what failed": f"pair {pair_id}: {' and '.join(sides)} misread"})
         for name, cap in report["behaviour"]["capabilities"].items():
-            for i, example in enumerate(cap["examples"]):
-                if example.get("original"):
-                    move = f"P(positive) {example['p_original']:.2f} -> {example['p_positive']:.2f}"
-                    rows.append({"key": f"{checkpoint}|case|{name}|{i}", "checkpoint": checkpoint,
-                                 "kind": name, "what failed": f"{move}: {example['text']}"})
-    return pd.DataFrame(rows, columns=["key", "checkpoint", "kind", "what failed"])
+            for i, case in enumerate(_failures(cap)):
+                what = case["text"]
+                if case.get("original"):
+                    what = f"P(positive) {case['p_original']:.2f} -> {case['p_positive']:.2f}: {what}"
+                rows.append({"key": f"{checkpoint}|case|{name}|{i}", "checkpoint": checkpoint, "kind": name,
+                             "expected": case.get("expected") or "same verdict", "P(positive)": case["p_positive"],
+                             "template": case.get("template", ""), "what failed": what})
+    return pd.DataFrame(rows, columns=CASE_COLUMNS)
 
 
 @lru_cache(maxsize=1)
@@ -122,8 +136,10 @@ def _pairs() -> pd.DataFrame:
     return load_pairs()
 
 
-def case_texts(reports: dict[str, dict], key: str) -> tuple[str, str, str]:
-    """``(checkpoint, original, variant)`` of the failing case ``key`` (see :func:`failing_cases`)."""
+def case_texts(reports: dict[str, dict], key: str) -> tuple[str, str | None, str, str]:
+    """``(checkpoint, original, text, note)`` of the failing case ``key`` (see :func:`failing_cases`):
+    ``original`` is None for a case that has none (a negated negative, an irony case); ``note`` says what
+    was expected (a pair's two gold labels, a case's expected label or move)."""
     parts = str(key or "").split("|")
     if len(parts) < 3 or parts[0] not in reports:
         raise DataError("Select a failing case in the table first (or give its key, e.g. "
@@ -132,14 +148,20 @@ def case_texts(reports: dict[str, dict], key: str) -> tuple[str, str, str]:
     if kind == "pair" and len(parts) == 3:
         pair = _pairs()[_pairs()["pair_id"] == parts[2]]
         if len(pair) == 2:
-            texts = dict(zip(pair["kind"], pair["review"]))
-            return checkpoint, texts["original"], texts["edited"]
+            texts, gold = dict(zip(pair["kind"], pair["review"])), dict(zip(pair["kind"], pair["sentiment"]))
+            return (checkpoint, texts["original"], texts["edited"],
+                    f"CAD pair {parts[2]}: the original is {gold['original']}, the edit {gold['edited']}.")
     if kind == "case" and len(parts) == 4 and parts[3].isdigit():
-        capability = reports[checkpoint]["behaviour"]["capabilities"].get(parts[2], {})
-        examples = capability.get("examples", [])
+        failures = _failures(reports[checkpoint]["behaviour"]["capabilities"].get(parts[2], {}))
         index = int(parts[3])
-        if index < len(examples) and examples[index].get("original"):
-            return checkpoint, examples[index]["original"], examples[index]["text"]
+        if index < len(failures):
+            case = failures[index]
+            expected = case.get("expected")
+            note = (f"{parts[2]}, template {case.get('template') or 'n/a'}: expected "
+                    + (f"{expected}" if expected in ("positive", "negative") else
+                       f"P(positive) to go {expected}" if expected else "the same verdict as the original")
+                    + f"; {checkpoint} read P(positive) {case['p_positive']:.2f}.")
+            return checkpoint, case.get("original") or None, case["text"], note
     raise DataError("No failing case with that key; select one in the table.")
 
 
@@ -170,8 +192,24 @@ def key_from_selection(event: gr.SelectData) -> str:
 
 
 def compare_case(key: str):
-    """The case's original and variant side by side, explained by the checkpoint that failed it."""
+    """The case explained by the checkpoint that failed it: its original and variant side by side where it
+    has an original (a pair, an invariance case), the case with its parts marked either way."""
+    from explain.patterns import parts_html
+
+    from .checkpoints import explainer
     from .explanations import contrast
 
-    checkpoint, original, variant = case_texts(_reports(), key)
-    return (original, variant) + tuple(contrast(checkpoint, original, variant))
+    checkpoint, original, text, note = case_texts(_reports(), key)
+    shown = explainer(checkpoint).explain(text)
+    marked = (f"**{note}** Below: the {'variant' if original else 'case'} with its parts marked "
+              f"({checkpoint}).")
+    if original is None:
+        label = {"negative": 1 - shown.p_positive, "positive": shown.p_positive}
+        return ("", readable(text), None, label, "", "", None, marked, parts_html(shown))
+    return ((readable(original), readable(text)) + tuple(contrast(checkpoint, original, text))
+            + (marked, parts_html(shown)))
+
+
+def readable(text: str) -> str:
+    """A text for a text box: HTML line breaks as line breaks, not as ``<br />``."""
+    return LINE_BREAK.sub("\n", text)

@@ -69,7 +69,8 @@ def _severity(rows: pd.DataFrame) -> pd.Series:
 
 def behaviour_section(outcomes: pd.DataFrame, summary: pd.DataFrame, seed: int, version: int,
                       tolerance: float) -> dict:
-    """Per capability: counts, failure rate, failure rate by expected outcome, the worst failures.
+    """Per capability: counts, failure rate, failure rate by expected outcome, the worst failures
+    (``examples``, shortened) and every failure (``failing``, worst first).
 
     ``outcomes``: one row per scored case (``behaviour.score_cases``); ``summary``:
     one row per capability (``behaviour.capability_summary``); ``seed``, ``version`` and
@@ -92,6 +93,12 @@ def behaviour_section(outcomes: pd.DataFrame, summary: pd.DataFrame, seed: int, 
             "examples": [{"text": short(r.text), "original": short(r.original), "expected": None if _missing(r.expected) else r.expected,
                           "p_positive": _number(r.p_positive), "p_original": _number(r.p_original)}
                          for r in worst.itertuples()],
+            # every failure, worst first, whole: what the app lists and explains case by case
+            "failing": [{"text": r.text, "original": None if _missing(r.original) else r.original,
+                         "expected": None if _missing(r.expected) else r.expected, "template": r.template,
+                         "p_positive": _number(r.p_positive), "p_original": _number(r.p_original)}
+                        for r in failed.assign(_s=_severity(failed)).sort_values(
+                            ["_s", "text"], ascending=[False, True]).itertuples()],
         }
     return {"n_cases": len(outcomes), "seed": seed, "version": version, "dir_tolerance": tolerance,
             "capabilities": capabilities}

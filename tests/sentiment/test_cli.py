@@ -262,7 +262,7 @@ def test_checkpoint_commands_default_to_the_cpu_and_the_test_split():
     assert (args.device, args.precision, args.batch_size, args.json) == ("cpu", "auto", 32, False)
     assert (args.data, args.limit, args.seed, args.predictions) == ("test", None, 0, None)
     args = build_parser().parse_args(["train"])
-    assert (args.data, args.size, args.test, args.name, args.replay_ratio) == ("official", None, None, None, 1.0)
+    assert (args.data, args.size, args.test, args.name, args.replay_ratio) == ("official", None, None, None, None)
 
 
 # ---- evaluate, predict and robustness flags come from dataclasses too ---------------------------
@@ -459,3 +459,10 @@ def test_a_size_beyond_the_data_is_said_and_the_protocol_names_what_was_drawn(ca
     assert data.protocol == "report split: 12 of all 50k reviews" and capsys.readouterr().err == ""
     data = cli._size_used(_split(4, 2, [], "official IMDB train/test split, 6 training reviews drawn"), "official", 6)
     assert capsys.readouterr().err == ""
+
+
+def test_train_refuses_a_replay_ratio_that_its_data_would_ignore(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "check_model_source", lambda name: None)
+    assert cli.main(["train", "--data", "official", "--replay-ratio", "2"]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "--replay-ratio goes with --data cad or negation; --data official trains on its own reviews only")

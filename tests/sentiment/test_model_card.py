@@ -24,3 +24,20 @@ def test_no_trade_off_without_both_checkpoints_figures():
     assert trade_off(report, None, {"metrics": {"accuracy": 0.9}}, _robustness(1, 1, 1), "x") == ""
     assert trade_off(report, _robustness(1, 1, 1), None, _robustness(1, 1, 1), "x") == ""
     assert trade_off(report, _robustness(1, 1, 1), {"metrics": {"accuracy": 0.9}}, None, "x") == ""
+
+
+def test_every_shipped_run_gets_its_card(tmp_path):
+    """The cards `python -m sentiment card` writes for the shipped folders: the baseline's (no model, no
+    reading length) and the fine-tuned ones'."""
+    import shutil
+
+    from sentiment.model_card import write_model_card
+    from sentiment.paths import CHECKPOINTS_DIR
+
+    for name in ("tfidf-baseline", "minilm-imdb-25k"):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(CHECKPOINTS_DIR / name / "report.json", folder / "report.json")
+        card = write_model_card(folder).read_text()
+        assert card.startswith("---\n") and f"# {name}" in card and "| accuracy |" in card
+    assert "Reading" not in (tmp_path / "tfidf-baseline" / "README.md").read_text()

@@ -24,6 +24,7 @@ def test_markdown_table_has_every_row_with_exact_values():
         "| training set | 8,000 |",
         "| test set | 2,000 |",
         "| max length (truncation) | 256 (head+tail) |",
+        "| reading length | 256 |",
         "| tokenising the training set | 10.2 s |",
         "| fine-tuning | 25 min 59 s |",
         "| training samples/s | 5.1 /s |",
@@ -62,6 +63,18 @@ def test_missing_timings_and_old_reports_read_as_n_a():
         assert row in table
 
 
+def test_a_chosen_reading_length_brings_its_own_test_evaluation():
+    read = {**REPORT, "read_length": 512, "metrics": {**REPORT["metrics"], "accuracy": 0.9258},
+            "reading": {"test_evaluation": {"device": "cpu", "precision": "bf16", "evaluation_s": 791.0,
+                                            "evaluation_reviews_per_s": 31.6}}}
+    table = markdown_table({"read": read, "trained": REPORT})
+    for row in ("| reading length | 512 (chosen on validation) | 256 |", "| accuracy | 0.9258 | 0.8831 |",
+                "| evaluation | 13 min 11 s | 59.0 s |", "| evaluation reviews/s | 31.6 /s | 1,033.9 /s |",
+                "| evaluation device / precision | cpu / bf16 | cpu / fp32 |",
+                "| training device / precision | cuda / bf16 | cuda / bf16 |"):
+        assert row in table
+
+
 @pytest.mark.parametrize("seconds, text", [
     (None, "n/a"), (0, "0.0 s"), (59.94, "59.9 s"), (60, "1 min 0 s"), (1559, "25 min 59 s"),
     (3599.4, "59 min 59 s"), (3600, "1 h 0 min 0 s"), (7384, "2 h 3 min 4 s"),
@@ -90,3 +103,10 @@ def test_a_folder_without_a_readable_report_is_a_data_error_naming_it(tmp_path):
     (tmp_path / "report.json").write_text("[1, 2]")
     with pytest.raises(DataError, match=r"report.json: not a report \(expected a JSON object\)$"):
         read_report(tmp_path)
+
+
+def test_a_report_without_its_figures_is_named_not_a_traceback():
+    from sentiment.errors import DataError
+
+    with pytest.raises(DataError, match=r"^broken: its report.json lacks 'timings'"):
+        markdown_table({"ok": REPORT, "broken": {"model": "x"}})

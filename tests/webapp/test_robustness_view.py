@@ -1,4 +1,5 @@
 """The Robustness tab (webapp/robustness_view.py): every table and rate, from hand-made reports."""
+import copy
 import json
 from types import SimpleNamespace
 
@@ -6,7 +7,8 @@ import pytest
 
 from sentiment.data import DataError
 from sentiment.robustness.report import REPORT_FILE
-from webapp import explanations
+from explain.patterns import parts_html
+from webapp import checkpoints, explanations
 from webapp import robustness_view as view
 
 
@@ -58,13 +60,24 @@ def test_contrast_summary_in_percent(reports):
     assert summary.values.tolist() == [["big", 96.0, 85.0, 81.2, 245], ["small", 90.0, 70.5, 65.5, 244]]
 
 
-def test_failing_cases_list_every_failing_pair_and_each_case_with_an_original(reports):
+def test_failing_cases_list_every_failing_pair_and_every_failing_case(reports):
     cases = view.failing_cases({"big": reports["big"]})
-    assert list(cases.columns) == ["key", "checkpoint", "kind", "what failed"]
-    assert cases.values.tolist() == [
-        ["big|pair|122", "big", "contrast pair", "pair 122: original and edited misread"],
-        ["big|pair|7", "big", "contrast pair", "pair 7: edited misread"],
-        ["big|case|b|0", "big", "b", "P(positive) 0.40 -> 0.60: Bob was dull."]]  # MFT case a has no original
+    assert list(cases.columns) == ["key", "checkpoint", "kind", "expected", "P(positive)", "template", "what failed"]
+    assert cases.fillna("-").values.tolist() == [
+        ["big|pair|122", "big", "contrast pair", "", "-", "CAD dev", "pair 122: original and edited misread"],
+        ["big|pair|7", "big", "contrast pair", "", "-", "CAD dev", "pair 7: edited misread"],
+        ["big|case|a|0", "big", "a", "same verdict", 0.9, "", "x, but bad"],  # an older report: its examples
+        ["big|case|b|0", "big", "b", "same verdict", 0.6, "", "P(positive) 0.40 -> 0.60: Bob was dull."]]
+    # a report with every failure listed: all of them, not the examples
+    report = copy.deepcopy(reports["big"])
+    report["behaviour"]["capabilities"]["a"]["failing"] = [
+        {"text": "not dull", "original": None, "expected": "positive", "template": "t3", "p_positive": 0.02},
+        {"text": "not boring", "original": None, "expected": "positive", "template": "t3", "p_positive": 0.1}]
+    rows = view.failing_cases({"big": report}).query("kind == 'a'")
+    assert rows[["key", "expected", "P(positive)", "template", "what failed"]].values.tolist() == [
+        ["big|case|a|0", "positive", 0.02, "t3", "not dull"], ["big|case|a|1", "positive", 0.1, "t3", "not boring"]]
+    assert view.case_texts({"big": report}, "big|case|a|1") == (
+        "big", None, "not boring", "a, template t3: expected positive; big read P(positive) 0.10.")
 
 
 def test_empty_reports_give_empty_tables_with_their_columns():
@@ -73,12 +86,15 @@ def test_empty_reports_give_empty_tables_with_their_columns():
 
 
 def test_case_texts_give_the_original_and_its_variant(reports):
-    assert view.case_texts(reports, "big|case|b|0") == ("big", "Ann was dull.", "Bob was dull.")
-    checkpoint, original, edited = view.case_texts(reports, "big|pair|122")  # whole texts from the CAD dev file
+    assert view.case_texts(reports, "big|case|b|0") == (
+        "big", "Ann was dull.", "Bob was dull.", "b, template n/a: expected the same verdict as the original; big "
+                                                 "read P(positive) 0.60.")
+    checkpoint, original, edited, note = view.case_texts(reports, "big|pair|122")  # whole texts, CAD dev file
     assert checkpoint == "big" and "annoyed by how bad" in original and "annoyed by how good" in edited
+    assert note == "CAD pair 122: the original is negative, the edit positive."
 
 
-@pytest.mark.parametrize("bad", ["", "nobody|pair|122", "big|case|b|9", "big|case|a|0", "big|case|b|x",
+@pytest.mark.parametrize("bad", ["", "nobody|pair|122", "big|case|b|9", "big|case|a|1", "big|case|b|x",
                                  "big|pair|nonexistent", "big|pair", None])
 def test_case_texts_of_a_bad_key_is_a_message(reports, bad):
     with pytest.raises(DataError):
@@ -102,8 +118,8 @@ def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
                                        "lift on positives", "error rate with (%)", "error rate without (%)",
                                        "reviews with it"]
     assert summary.equals(view.contrast_summary(reports))
-    assert list(cases.columns) == ["checkpoint", "kind", "what failed", "key"]
-    assert cases["key"].tolist()[:3] == ["big|pair|122", "big|pair|7", "big|case|b|0"]
+    assert list(cases.columns) == ["checkpoint", "kind", "expected", "P(positive)", "template", "what failed", "key"]
+    assert cases["key"].tolist()[:4] == ["big|pair|122", "big|pair|7", "big|case|a|0", "big|case|b|0"]
 
 
 def test_overview_without_reports_says_how_to_make_them(monkeypatch):
@@ -117,8 +133,20 @@ def test_selecting_a_failing_case_reads_its_key_from_the_row():
     assert view.key_from_selection(event) == "big|pair|7"
 
 
-def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(reports, monkeypatch):
+def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(reports, monkeypatch, explainer):
     monkeypatch.setattr(view, "_reports", lambda: reports)
     monkeypatch.setattr(explanations, "contrast", lambda *args: ("contrast of", *args))
-    assert view.compare_case("small|case|b|0") == ("Ann was dull.", "Bob was dull.", "contrast of", "small",
-                                                   "Ann was dull.", "Bob was dull.")
+    monkeypatch.setattr(checkpoints, "explainer", lambda name: explainer)
+    shown = view.compare_case("small|case|b|0")
+    # the stub's contrast stands for the five side-by-side outputs
+    assert shown[:6] == ("Ann was dull.", "Bob was dull.", "contrast of", "small", "Ann was dull.", "Bob was dull.")
+    assert shown[6].startswith("**b, template n/a: expected the same verdict") and "parts marked (small)" in shown[6]
+    assert shown[7] == parts_html(explainer.explain("Bob was dull."))
+    # a case without an original: the case alone, with its verdict
+    monkeypatch.setattr(view, "case_texts", lambda reports, key: ("small", None, "Not dull.<br />Fun.", "note"))
+    original, text, label_a, label_b, view_a, view_b, moved, note, marked = view.compare_case("any")
+    e = explainer.explain("Not dull.<br />Fun.")
+    assert (original, text, label_a, view_a, view_b, moved) == ("", "Not dull.\nFun.", None, "", "", None)
+    assert label_b == {"negative": 1 - e.p_positive, "positive": e.p_positive} and marked == parts_html(e)
+
+

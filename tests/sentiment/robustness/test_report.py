@@ -82,6 +82,13 @@ def test_behaviour_section_shows_the_worst_failures_first():
     assert [e["text"] for e in invariance["examples"]] == ["Ann is fine.", "Ann is fine!"]
     assert invariance["examples"][0] == {"text": "Ann is fine.", "original": "Bob is fine.", "expected": None,
                                          "p_positive": 0.45, "p_original": 0.8}
+    # every failure, whole and with its template, worst first; a case read right is not listed
+    assert negated["failing"] == [
+        {"text": "not good b", "original": None, "expected": "negative", "template": "t1", "p_positive": 0.95,
+         "p_original": None},
+        {"text": "not good a", "original": None, "expected": "negative", "template": "t1", "p_positive": 0.7,
+         "p_original": None}]
+    assert [f["template"] for f in invariance["failing"]] == ["name: Bob -> Ann", "punctuation: ! for ."]
     added = section["capabilities"]["added_sentence"]
     assert added["by_expected"] == {"down": {"n": 1, "failures": 1}}
     assert added["examples"][0]["expected"] == "down"
