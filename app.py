@@ -160,6 +160,12 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 pair_summary = gr.Dataframe(label="Contrast pairs (CAD dev)", interactive=False)
                 tag_table = gr.Dataframe(label="Error taxonomy of the test-set mistakes", interactive=False)
+            gr.Markdown(robustness_view.PUSH_NOTE)
+            push_chart = gr.BarPlot(x="bar", y="mean", color="checkpoint", sort="x", x_label_angle=-30,
+                                    x_title="phenomenon · part · cases read right or wrong",
+                                    label="Where the push sits: mean push toward the expected label")
+            push_table = gr.Dataframe(label="Where the push sits, with 95% intervals", interactive=False,
+                                      max_height=300)
             cases = gr.Dataframe(label="Every failing case: contrast pairs and behavioural cases (select one)",
                                  interactive=False, wrap=True, max_height=300)
             case_key = gr.Textbox(label="Case", placeholder="e.g. minilm-imdb-25k|pair|122")
@@ -171,7 +177,8 @@ def build_demo() -> gr.Blocks:
             case_note = gr.Markdown()
             case_parts = gr.HTML()
             demo.load(handler(robustness_view.overview), None,
-                      [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases],
+                      [robustness_note, capability_chart, tag_chart, tag_table, pair_summary, cases, push_chart,
+                       push_table],
                       api_name="robustness")
             cases.select(robustness_view.key_from_selection, None, case_key, api_name=False)
             case_button.click(handler(robustness_view.compare_case), [case_key],

@@ -65,8 +65,7 @@ def choose_read_length(correct: dict[int, np.ndarray]) -> ReadingChoice:
     # the most accurate, the longer one on a tie
     best = max(sorted(right, reverse=True), key=lambda n: right[n].mean())
     if best == longest:
-        return ReadingChoice(longest, f"{longest} tokens are the most accurate on validation and read the most",
-                             lengths)
+        return ReadingChoice(longest, _longest_reason(longest, lengths), lengths)
     difference = lengths[best]["minus_longest"]
     if difference["low"] is not None and difference["low"] > 0:
         return ReadingChoice(best, f"{best} tokens are more accurate on validation than {longest} by "
@@ -77,6 +76,25 @@ def choose_read_length(correct: dict[int, np.ndarray]) -> ReadingChoice:
     return ReadingChoice(longest, f"validation cannot tell {best} from {longest} tokens apart (difference "
                                   f"{difference['mean']:+.4f}{interval}, which includes zero), so the model "
                                   f"reads the most: {longest}", lengths)
+
+
+def _longest_reason(longest: int, lengths: dict) -> str:
+    """Why the longest length, when none is more accurate: which shorter ones validation cannot tell from it
+    (paired interval includes zero) and which it reads worse beyond chance."""
+    tied, worse = [], []
+    for n, figures in lengths.items():
+        d = figures.get("minus_longest")
+        if d is None:
+            continue
+        shown = f"{n}: {d['mean']:+.4f}" + ("" if d["low"] is None else f" [{d['low']:+.4f}, {d['high']:+.4f}]")
+        (worse if d["high"] is not None and d["high"] < 0 else tied).append(shown)
+    said = [f"{longest} tokens are at least as accurate on validation as any shorter length and read the most"]
+    if tied:
+        said.append(f"validation cannot tell {'them' if len(tied) > 1 else 'it'} apart from "
+                    f"{'; '.join(tied)} (paired difference, 95% interval)")
+    if worse:
+        said.append(f"shorter readings are worse beyond chance: {'; '.join(worse)}")
+    return "; ".join(said)
 
 
 def correct_at_lengths(predictor, reviews, lengths: tuple[int, ...], batch_size: int,

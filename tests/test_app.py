@@ -279,7 +279,12 @@ def test_robustness_view_and_a_failing_case_side_by_side(client):
     # what the shipped reports hold, read here from the files
     reports = {name: json.loads((REPO / "checkpoints" / name / "robustness.json").read_text())
                for name in (LARGE_NAME, SMALL_NAME, CAD_NAME)}
-    note, capabilities, tags, tag_table, pairs, cases = client.predict(api_name="/robustness")
+    note, capabilities, tags, tag_table, pairs, cases, push_chart, push_table = client.predict(
+        api_name="/robustness")
+    # the push per part, as saved by explain.push: the large checkpoint's turn of "X, but Y", read right
+    turn = reports[LARGE_NAME]["behaviour"]["capabilities"]["contrast_but"]["attribution"]["right"]["parts"]["turn"]
+    assert [r[4] for r in push_table["data"] if r[:4] == ["contrast_but", "turn", LARGE_NAME, "right"]] == [
+        turn["mean"]]
     assert note == f"Reports of `{LARGE_NAME}`, `{SMALL_NAME}`, `{CAD_NAME}`."
     assert capabilities["columns"] == ["capability", "checkpoint", "failure rate (%)", "bar"]
     assert sorted(tuple(row[:3]) for row in capabilities["data"]) == sorted(

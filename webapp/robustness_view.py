@@ -18,7 +18,7 @@ import pandas as pd
 
 from sentiment.errors import DataError
 from sentiment.robustness.contrast_pairs import load_pairs
-from sentiment.robustness.report import CAD_ATTRIBUTION, REPORT_FILE
+from sentiment.robustness.report import CAD_ATTRIBUTION, PUSH_PARTS, REPORT_FILE, push_section
 from sentiment.text import LINE_BREAK
 
 INTRO = f"""How often each checkpoint fails, by kind of text. **Contrast pairs**: IMDB reviews and a
@@ -82,6 +82,33 @@ LIFT_CAVEAT = ("Bars: the lift within each true class, pooled over the two (Mant
 
 def _rounded(value):
     return None if value is None else round(value, 2)
+
+
+PUSH_COLUMNS = ["phenomenon", "part", "checkpoint", "cases read", "mean", "95% interval", "cases", "bar"]
+PUSH_NOTE = """**Where the push sits**: each case explained (integrated gradients) toward its expected label, the
+word scores summed per part of the text, averaged over the cases each checkpoint reads right and those it
+reads wrong (`python -m explain.push`). Above 0 the part argued for the expected verdict. For the CAD pairs:
+the share of the change in push between original and edit that the edited words carry (1: all of it)."""
+
+
+def push_figures(reports: dict[str, dict]) -> pd.DataFrame:
+    """Long format, one row per (phenomenon, part, checkpoint, read right or wrong): the mean with its 95%
+    interval and the number of cases, from the reports' saved attribution figures (``PUSH_PARTS``)."""
+    rows = []
+    for phenomenon, parts in PUSH_PARTS.items():
+        for part, _ in parts:
+            for checkpoint, report in reports.items():
+                section = push_section(report, phenomenon) or {}
+                for outcome in ("right", "wrong"):
+                    figure = section.get(outcome, {}).get("parts", {}).get(part)
+                    if not figure or figure.get("mean") is None:
+                        continue
+                    low, high = figure.get("low"), figure.get("high")
+                    rows.append({"phenomenon": phenomenon, "part": part, "checkpoint": checkpoint,
+                                 "cases read": outcome, "mean": figure["mean"],
+                                 "95% interval": f"{low:+.2f} to {high:+.2f}" if low is not None else "one case",
+                                 "cases": figure["n"], "bar": f"{phenomenon} · {part} · read {outcome}"})
+    return pd.DataFrame(rows, columns=PUSH_COLUMNS)
 
 
 def contrast_summary(reports: dict[str, dict]) -> pd.DataFrame:
@@ -174,7 +201,8 @@ def _reports() -> dict[str, dict]:
 
 
 def overview():
-    """The tab's note, capability chart, tag chart, tag table, contrast-pair table and failing cases."""
+    """The tab's note, capability chart, tag chart, tag table, contrast-pair table, failing cases, push chart
+    and push table."""
     reports = _reports()
     note = ("Reports of " + ", ".join(f"`{n}`" for n in reports) + "." if reports else
             "No robustness reports here yet: run `python -m sentiment robustness --checkpoint "
@@ -183,7 +211,13 @@ def overview():
     cases = failing_cases(reports)
     # The key goes last: the table shows it, and a selection reads it from the row's end.
     cases = cases[[c for c in cases.columns if c != "key"] + ["key"]]
-    return (note, capability_rates(reports), tags, tags.drop(columns="bar"), contrast_summary(reports), cases)
+    pushes = push_figures(reports)
+    return (note, capability_rates(reports), tags, tags.drop(columns="bar"), contrast_summary(reports), cases,
+            pushes[pushes["part"].isin(CHARTED_PARTS)], pushes.drop(columns="bar"))
+
+
+# The chart's parts: the signed pushes a class compares (shares stay in the table).
+CHARTED_PARTS = ("turn", "concession", "cue", "negated_word", "literal_words", "rest")
 
 
 def key_from_selection(event: gr.SelectData) -> str:

@@ -207,7 +207,8 @@ def _interval(figure: dict | None) -> str:
     return f"{figure['mean']:+.2f} [{figure['low']:+.2f}, {figure['high']:+.2f}] (n={figure['n']})"
 
 
-def _push_section(report: dict, phenomenon: str) -> dict | None:
+def push_section(report: dict, phenomenon: str) -> dict | None:
+    """The saved attribution figures of one phenomenon of ``PUSH_PARTS`` (``explain.push``), or None."""
     if phenomenon == "contrast_pairs":
         return report.get("contrast_pairs", {}).get("edit_attribution")
     return report.get("behaviour", {}).get("capabilities", {}).get(phenomenon, {}).get("attribution")
@@ -217,12 +218,12 @@ def push_table(reports: dict[str, dict]) -> str:
     """Where the push sits, one pair of columns (read right / read wrong) per checkpoint, and with two
     checkpoints the paired change from the first to the second over every case. Empty when no report
     has the figures (``python -m explain.push --save`` adds them)."""
-    names = [n for n in reports if any(_push_section(reports[n], p) for p in PUSH_PARTS)]
+    names = [n for n in reports if any(push_section(reports[n], p) for p in PUSH_PARTS)]
     if not names:
         return ""
     from .stats import paired_difference
 
-    compare = len(names) == 2 and all(_push_section(reports[n], p) and "cases" in _push_section(reports[n], p)
+    compare = len(names) == 2 and all(push_section(reports[n], p) and "cases" in push_section(reports[n], p)
                                       for n in names for p in PUSH_PARTS)
     header = "| phenomenon | part | " + " | ".join(f"{n}: read right | {n}: read wrong" for n in names)
     header += f" | {names[1]} minus {names[0]} (same cases) |" if compare else " |"
@@ -233,10 +234,10 @@ def push_table(reports: dict[str, dict]) -> str:
         for part, label in parts:
             cells = []
             for n in names:
-                section = _push_section(reports[n], phenomenon) or {}
+                section = push_section(reports[n], phenomenon) or {}
                 cells += [_interval(section.get(o, {}).get("parts", {}).get(part)) for o in ("right", "wrong")]
             if compare:
-                before, after = (_push_section(reports[n], phenomenon)["cases"] for n in names)
+                before, after = (push_section(reports[n], phenomenon)["cases"] for n in names)
                 cells.append(_interval(paired_difference(before, after, part)))
             lines.append(f"| {phenomenon} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -24,7 +24,21 @@ def test_the_longest_length_wins_when_it_is_the_most_accurate():
 def test_a_tie_goes_to_the_longer_length():
     choice = choose_read_length({256: [1, 0], 384: [0, 1], 512: [1, 1], 128: [1, 1]})
     assert choice.chosen == 512
-    assert choice.reason == "512 tokens are the most accurate on validation and read the most"
+    assert choice.reason.startswith("512 tokens are at least as accurate on validation as any shorter length and "
+                                    "read the most; validation cannot tell them apart from 128: +0.0000")
+
+
+def test_the_reason_says_which_shorter_lengths_are_worse_beyond_chance():
+    longest = np.ones(100)
+    shorter = np.ones(100)
+    shorter[:30] = 0
+    choice = choose_read_length({256: shorter, 384: longest, 512: longest})
+    assert choice.chosen == 512
+    assert choice.reason == ("512 tokens are at least as accurate on validation as any shorter length and read the "
+                             "most; validation cannot tell it apart from 384: +0.0000 [+0.0000, +0.0000] (paired "
+                             "difference, 95% interval); shorter readings are worse beyond chance: 256: -0.3000 "
+                             f"[{choice.lengths[256]['minus_longest']['low']:+.4f}, "
+                             f"{choice.lengths[256]['minus_longest']['high']:+.4f}]")
 
 
 def test_a_shorter_length_better_by_chance_does_not_win():

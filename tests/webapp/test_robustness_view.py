@@ -111,7 +111,8 @@ def test_load_reports_reads_only_checkpoints_with_a_saved_report(tmp_path):
 
 def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
     monkeypatch.setattr(view, "_reports", lambda: reports)
-    note, rates, tags, tag_table, summary, cases = view.overview()
+    note, rates, tags, tag_table, summary, cases, push_chart, push_table = view.overview()
+    assert push_chart.empty and push_table.empty  # these reports have no attribution figures
     assert note == "Reports of `big`, `small`."
     assert rates.equals(view.capability_rates(reports)) and tags.equals(view.tag_lifts(reports))
     assert list(tag_table.columns) == ["tag", "checkpoint", "lift within class", "lift (crude)", "lift on negatives",
@@ -150,3 +151,20 @@ def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(report
     assert label_b == {"negative": 1 - e.p_positive, "positive": e.p_positive} and marked == parts_html(e)
 
 
+
+
+def test_push_figures_list_each_part_per_checkpoint_and_outcome(reports):
+    report = copy.deepcopy(reports["big"])
+    report["behaviour"]["capabilities"]["contrast_but"] = {"attribution": {
+        "right": {"n": 3, "parts": {"turn": {"n": 3, "mean": 2.5, "low": 1.0, "high": 4.0},
+                                    "turn_share": {"n": 3, "mean": 0.7, "low": 0.6, "high": 0.8}}},
+        "wrong": {"n": 1, "parts": {"turn": {"n": 1, "mean": -1.0, "low": None, "high": None}}}}}
+    report["contrast_pairs"]["edit_attribution"] = {"right": {"n": 2, "parts": {
+        "edited_share": {"n": 2, "mean": 0.9, "low": 0.5, "high": 1.3}}}, "wrong": {"n": 0, "parts": {}}}
+    figures = view.push_figures({"big": report, "small": reports["small"]})
+    assert figures.drop(columns="bar").values.tolist() == [
+        ["contrast_but", "turn", "big", "right", 2.5, "+1.00 to +4.00", 3],
+        ["contrast_but", "turn", "big", "wrong", -1.0, "one case", 1],
+        ["contrast_but", "turn_share", "big", "right", 0.7, "+0.60 to +0.80", 3],
+        ["contrast_pairs", "edited_share", "big", "right", 0.9, "+0.50 to +1.30", 2]]
+    assert figures["bar"].tolist()[0] == "contrast_but · turn · read right"
