@@ -19,8 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .robustness.stats import mean_interval, proportion_interval
-
 READ_LENGTHS = (256, 384, 512)
 
 
@@ -49,6 +47,8 @@ def choose_read_length(correct: dict[int, np.ndarray]) -> ReadingChoice:
         correct: length -> whether each validation review was read right at that length (0/1 or bool, the
             same reviews in the same order for every length).
     """
+    from .robustness.stats import mean_interval, proportion_interval  # scipy: not for every command line
+
     if not correct:
         raise ValueError("no reading lengths to choose from")
     sizes = {len(c) for c in correct.values()}

@@ -6,8 +6,10 @@ batch of short reviews costs what short reviews cost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:  # the annotations only: the command lines import this module's bounds without torch
+    import torch
 
 DEFAULT_MAX_LENGTH = 256
 # The bounds of any length in tokens, training or reading: [CLS], [SEP] and at least one head and one tail

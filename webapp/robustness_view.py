@@ -77,7 +77,9 @@ TAG_COLUMNS = ["tag", "checkpoint", "lift within class", "lift (crude)", "lift o
 LIFT_CAVEAT = ("Bars: the lift within each true class, pooled over the two (Mantel-Haenszel), i.e. reviews "
                "compared with reviews of the same class. A tag found mostly in one class's reviews takes on "
                "that class's error rate, so the crude lift (the table's second figure) mixes the tag's effect "
-               "with the class's.")
+               "with the class's. Where the two classes go opposite ways the pooled figure averages them: read "
+               "the table's lift on negatives and on positives (irony cues, dense negation and contrast "
+               "reversals each raise the error rate on positive reviews and lower it on negative ones).")
 
 
 def _rounded(value):

@@ -88,15 +88,17 @@ def test_every_sentiment_command_and_flag_has_help_and_shows_its_default(monkeyp
 
     monkeypatch.setenv("COLUMNS", "1000")  # one line per flag: nothing wrapped inside a default
     parsers = dict(_parsers(build_parser()))
-    assert set(parsers) == {(), ("train",), ("experiment",), ("evaluate",), ("predict",), ("robustness",),
-                            ("robustness-table",), ("baseline",), ("card",), ("study",), ("data",),
+    assert set(parsers) == {(), ("train",), ("experiment",), ("evaluate",), ("predict",), ("read-length",),
+                            ("robustness",), ("robustness-table",), ("baseline",), ("card",), ("study",), ("data",),
                             ("data", "download"), ("table",)}
     shown = {path: _check_help(parser, parser.format_help()) for path, parser in parsers.items()}
     # train: 14 TrainConfig flags (all have a default), 4 RunOptions defaults (output and test_limit are None,
-    # the two switches are off), --data and --replay-ratio
-    assert shown[("train",)] == 14 + 4 + 2
+    # the two switches are off), --data (--replay-ratio's help names its default itself)
+    assert shown[("train",)] == 14 + 4 + 1
     # evaluate: --device, --precision, --batch-size, --data, --seed; data download: --url
     assert shown[("evaluate",)] == 5 and shown[("data", "download")] == 1
+    # read-length: --device, --precision, --batch-size, --data, --replay-ratio, --lengths
+    assert shown[("read-length",)] == 6
 
 
 def test_the_help_the_command_prints_is_the_help_checked(monkeypatch, capsys):
@@ -119,6 +121,25 @@ def test_explain_help_shows_every_default(monkeypatch, capsys):
     assert exit_.value.code == 0
     # --checkpoint, --method, --top; --baseline's help names its default itself
     assert _check_help(_parser(), capsys.readouterr().out) == 3
+
+
+def test_patterns_help_shows_every_default(monkeypatch, capsys):
+    from explain import patterns
+
+    monkeypatch.setenv("COLUMNS", "1000")
+    built = []
+    parse_args = argparse.ArgumentParser.parse_args
+
+    def catching(self, *args, **kwargs):
+        built.append(self)
+        return parse_args(self, *args, **kwargs)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", catching)
+    with pytest.raises(SystemExit) as exit_:
+        patterns.main(["--help"])
+    assert exit_.value.code == 0
+    # --checkpoint, --precision
+    assert _check_help(built[0], capsys.readouterr().out) == 2
 
 
 def test_faithfulness_help_shows_every_default(monkeypatch, capsys):

@@ -92,6 +92,8 @@ def test_a_saved_checkpoint_keeps_no_machine_local_tokenizer_settings(tmp_path, 
     from sentiment.model import TOKENIZER_LEFTOVERS, drop_tokenizer_leftovers
 
     # a tokenizer loaded the way the shipped checkpoints' were: offline, with a truncation length
+    from sentiment.model import resolve_model_path
+
     loaded = AutoTokenizer.from_pretrained(resolve_model_path("minilm"), local_files_only=True, max_length=128)
     save_checkpoint(BertForSequenceClassification(tiny_config()), loaded, tmp_path, max_length=64)
     config = json.loads((tmp_path / "tokenizer_config.json").read_text())
