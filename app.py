@@ -12,8 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from webapp import (checkpoints, classify, contrast, examples, explain_view, mistakes,  # noqa: E402
-                    model_info, patterns_view, robustness_view)
+from webapp import (checkpoints, classify, contrast, examples, explain_view, lesson,  # noqa: E402
+                    mistakes, model_info, patterns_view, robustness_view)
 from webapp.errors import SpeakingBlocks, user_errors  # noqa: E402
 from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
@@ -63,6 +63,32 @@ def build_demo() -> gr.Blocks:
     with SpeakingBlocks(title="Why does BERT get this review wrong?", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
         checkpoint = gr.Dropdown(choices=names, value=names[0] if names else None, label="Checkpoint")
+
+        # ---- 0. Lesson --------------------------------------------------------------------
+        with gr.Tab("Lesson"):
+            gr.Markdown(lesson.INTRO)
+            with gr.Row():
+                previous_step = gr.Button("Previous", scale=1)
+                lesson_number = gr.Slider(1, lesson.n_steps(), value=1, step=1, label="Step", scale=4)
+                next_step = gr.Button("Next", variant="primary", scale=1)
+            lesson_heading = gr.Markdown()
+            lesson_note = gr.Markdown()
+            lesson_example = gr.HTML()
+            gr.Markdown("**A minimal pair**: the same review with one change.")
+            with gr.Row():
+                lesson_original = gr.Textbox(label="Original", lines=2, interactive=False)
+                lesson_edit = gr.Textbox(label="Minimal edit", lines=2, interactive=False)
+            lesson_pair = side_by_side("Original", "Minimal edit")
+            lesson_outputs = [lesson_heading, lesson_note, lesson_example, lesson_original, lesson_edit,
+                              *lesson_pair]
+            lesson_number.change(handler(lesson.lesson_step), [checkpoint, lesson_number], lesson_outputs,
+                                 api_name="lesson", concurrency_limit=EXPLAIN_CONCURRENCY,
+                                 concurrency_id="explain", preprocess=False)
+            previous_step.click(lambda n: max(1, int(n) - 1), [lesson_number], [lesson_number], api_name=False)
+            next_step.click(lambda n: min(lesson.n_steps(), int(n) + 1), [lesson_number], [lesson_number],
+                            api_name=False)
+            demo.load(handler(lesson.lesson_step), [checkpoint, lesson_number], lesson_outputs, api_name=False,
+                      concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
 
         # ---- 1. Classify ------------------------------------------------------------------
         with gr.Tab("Classify"):

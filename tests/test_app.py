@@ -126,7 +126,7 @@ def test_classify_endpoint(client, predictors):
     assert label["label"] == "negative" == _label(p)
     assert _confidences(label) == pytest.approx({"negative": 1 - p, "positive": p}, abs=1e-4)
     tokens = len(predictors[LARGE_NAME].tokenizer(text, add_special_tokens=False)["input_ids"])
-    assert note == f"9 words, {tokens} word-piece tokens. The model read all of it."
+    assert note == f"9 words, {tokens} word-piece tokens. The model read all of it (it reads up to 512 tokens)."
 
 
 def test_bad_input_is_a_message_not_a_trace(client):
@@ -165,6 +165,18 @@ def test_patterns_endpoint_agrees_with_predict(client, tmp_path, predictors):
     assert {r[0] for r in table["data"]} == {"all", "contrast", "irony"}
     assert ("turn", "contrast") in {(r[1], r[0]) for r in table["data"]}
     assert Path(page).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_lesson_endpoint_gives_each_step_by_number(client, predictors):
+    from webapp.lesson import STEPS
+
+    heading, note, shown, original, edit, label_a, label_b, view_a, view_b, moved = client.predict(
+        LARGE_NAME, 3, api_name="/lesson")
+    assert heading == '### Step 3 of 6: "X, but Y"' and (original, edit) == STEPS[2].pair
+    assert "<b>A real test review</b> (<code>test/neg/2593_1</code>" in shown and WORD_SPAN.findall(shown)
+    for label, text in ((label_a, original), (label_b, edit)):
+        assert label["label"] == _label(_p(predictors, LARGE_NAME, text))
+    assert client.predict(LARGE_NAME, 6, api_name="/lesson")[0] == "### Step 6 of 6: The lab report's four reviews"
 
 
 def test_explain_endpoint(client, predictors):
@@ -290,7 +302,8 @@ def test_robustness_view_and_a_failing_case_side_by_side(client):
     assert sorted(tuple(row[:3]) for row in capabilities["data"]) == sorted(
         (capability, name, round(100 * c["failure_rate"], 1))
         for name, r in reports.items() for capability, c in r["behaviour"]["capabilities"].items())
-    tagged = [(tag, name, round(t["lift"], 2)) for name, r in reports.items()
+    # the chart plots the lift within the true classes
+    tagged = [(tag, name, round(t["lift_within_class"], 2)) for name, r in reports.items()
               for tag, t in r["taxonomy"]["tags"].items() if t["lift"] is not None]
     assert sorted((row[0], row[1], row[2]) for row in tags["data"]) == sorted(tagged)
     assert len(tag_table["data"]) == len(tagged)
@@ -365,6 +378,15 @@ def test_in_a_real_browser(app_url, client, tmp_path, predictors, study_reviews)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(app_url)
+        # The lesson opens first, on its first step; Next moves to the second, explained on arrival.
+        page.get_by_text("Step 1 of 6: Literal opinion words").wait_for(timeout=60_000)
+        page.get_by_text("A real test review").first.wait_for(timeout=60_000)
+        screenshot(page, "0-lesson.png")
+        page.get_by_role("button", name="Next", exact=True).click()
+        page.get_by_text("Step 2 of 6: Negation").wait_for(timeout=60_000)
+        expect(page.get_by_label("Minimal edit", exact=True)).to_have_value("Nothing about the script was tedious.",
+                                                                           timeout=60_000)
+        page.get_by_role("tab", name="Classify").click()
         # The report's examples come from the shipped study file: no dataset here.
         page.get_by_text("report test/neg/8977_4").first.click()
         expect(page.get_by_label("Review", exact=True).first).to_have_value(re.compile("technical marvel"),
@@ -404,10 +426,10 @@ def test_in_a_real_browser(app_url, client, tmp_path, predictors, study_reviews)
         page.wait_for_timeout(2000)
         screenshot(page, "4-robustness.png")
 
-        for number, tab in ((5, "Contrast"), (6, "Model")):
+        for number, tab in ((5, "Patterns"), (6, "Contrast"), (7, "Model")):
             page.get_by_role("tab", name=tab).click()
             page.wait_for_timeout(1500)
             screenshot(page, f"{number}-{tab.lower()}.png")
         page.get_by_text("Parameters:").first.wait_for(timeout=30_000)
         browser.close()
-    assert len(taken) == 6 and all(path.stat().st_size > 10_000 for path in taken)
+    assert len(taken) == 8 and all(path.stat().st_size > 10_000 for path in taken)

@@ -63,7 +63,7 @@ def test_contrast_summary_in_percent(reports):
 def test_failing_cases_list_every_failing_pair_and_every_failing_case(reports):
     cases = view.failing_cases({"big": reports["big"]})
     assert list(cases.columns) == ["key", "checkpoint", "kind", "expected", "P(positive)", "template", "what failed"]
-    assert cases.fillna("-").values.tolist() == [
+    assert cases.astype(object).where(cases.notna(), "-").values.tolist() == [
         ["big|pair|122", "big", "contrast pair", "", "-", "CAD dev", "pair 122: original and edited misread"],
         ["big|pair|7", "big", "contrast pair", "", "-", "CAD dev", "pair 7: edited misread"],
         ["big|case|a|0", "big", "a", "same verdict", 0.9, "", "x, but bad"],  # an older report: its examples
