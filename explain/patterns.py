@@ -307,13 +307,19 @@ def _fmt(value: float | None, digits: str = "+.2f") -> str:
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, digits)
 
 
+def accuracy_and_misread(category: dict, digits: int = 1) -> tuple[str, str]:
+    """A category's accuracy ("accuracy 80.0%", or "unlabelled") and its misread rows ("2, 5", or "none"),
+    as the printed report and the app say them."""
+    accuracy = "unlabelled" if category["accuracy"] is None else f"accuracy {category['accuracy']:.{digits}%}"
+    return accuracy, ", ".join(map(str, category["misread"])) or "none"
+
+
 def render_text(result: dict) -> str:
     """The printed report: per category accuracy, misread rows, the push per part, the strongest words."""
     lines = [f"{result['n_rows']} rows, {result['checkpoint']} (reading {result['read_length']} tokens); "
              f"push: summed word scores toward positive, mean over the rows that have the part [95% interval]"]
     for name, c in result["categories"].items():
-        accuracy = "unlabelled" if c["accuracy"] is None else f"accuracy {c['accuracy']:.1%}"
-        misread = ", ".join(map(str, c["misread"])) or "none"
+        accuracy, misread = accuracy_and_misread(c)
         lines += ["", f"{name}: {c['n']} rows, {accuracy}; misread rows: {misread}"]
         for kind, part in c["parts"].items():
             interval = (f"[{_fmt(part['low'])}, {_fmt(part['high'])}]" if part["low"] is not None else "[one row]")
@@ -340,7 +346,7 @@ def to_page(result: dict, rows: list[ReadRow]) -> str:
                if p["mean"] is not None] + [1e-9])
     sections = []
     for name, c in result["categories"].items():
-        accuracy = "unlabelled" if c["accuracy"] is None else f"accuracy {c['accuracy']:.1%}"
+        accuracy, _ = accuracy_and_misread(c)
         bars = "".join(
             f'<tr><td>{html.escape(kind)}</td><td class="bar"><span style="width:{abs(p["mean"]) / top * 100:.1f}%;'
             f'background:{colour(1 if p["mean"] > 0 else -1)}"></span></td><td>{_fmt(p["mean"])}</td>'

@@ -161,7 +161,7 @@ def test_patterns_endpoint_agrees_with_predict(client, tmp_path, predictors):
     predicted = ["positive" if _p(predictors, LARGE_NAME, text) >= 0.5 else "negative" for text, _, _ in rows]
     assert [r[3] for r in shown["data"]] == predicted
     right = sum(p == gold for p, (_, gold, _) in zip(predicted, rows))
-    assert f"**all** (3 rows): accuracy **{right / 3:.0%}**" in summary
+    assert f"**all** (3 rows): accuracy {right / 3:.0%}" in summary
     assert {r[0] for r in table["data"]} == {"all", "contrast", "irony"}
     assert ("turn", "contrast") in {(r[1], r[0]) for r in table["data"]}
     assert Path(page).read_text().startswith("<!DOCTYPE html>")

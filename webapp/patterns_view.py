@@ -10,7 +10,7 @@ import pandas as pd
 
 import gradio as gr
 
-from explain.patterns import PART_ORDER, parts_html, read_rows, read_rows_with, to_json, to_page
+from explain.patterns import PART_ORDER, accuracy_and_misread, parts_html, read_rows, read_rows_with, to_json, to_page
 from sentiment.errors import DataError
 
 from .checkpoints import explainer, locate, predictor
@@ -66,8 +66,7 @@ def summary(result: dict) -> str:
     lines = [f"**{result['n_rows']} rows** read by `{result['checkpoint']}` ({result['read_length']} tokens per "
              f"review)."]
     for name, c in result["categories"].items():
-        accuracy = "unlabelled" if c["accuracy"] is None else f"accuracy **{c['accuracy']:.0%}**"
-        misread = ", ".join(map(str, c["misread"])) or "none"
+        accuracy, misread = accuracy_and_misread(c, digits=0)
         words = c["strongest_words"]
         lines.append(f"- **{name}** ({c['n']} rows): {accuracy}; misread rows: {misread}. Strongest words "
                      f"toward positive: {', '.join(w for w, _, _ in words['toward_positive'][:5]) or '-'}; "

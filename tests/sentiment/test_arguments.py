@@ -123,9 +123,8 @@ def test_explain_help_shows_every_default(monkeypatch, capsys):
     assert _check_help(_parser(), capsys.readouterr().out) == 3
 
 
-def test_patterns_help_shows_every_default(monkeypatch, capsys):
-    from explain import patterns
-
+def _help_of(main, monkeypatch, capsys) -> tuple[argparse.ArgumentParser, str]:
+    """The parser a command's ``main`` builds, caught as it parses ``--help``, and the help it printed."""
     monkeypatch.setenv("COLUMNS", "1000")
     built = []
     parse_args = argparse.ArgumentParser.parse_args
@@ -136,26 +135,20 @@ def test_patterns_help_shows_every_default(monkeypatch, capsys):
 
     monkeypatch.setattr(argparse.ArgumentParser, "parse_args", catching)
     with pytest.raises(SystemExit) as exit_:
-        patterns.main(["--help"])
+        main(["--help"])
     assert exit_.value.code == 0
+    return built[0], capsys.readouterr().out
+
+
+def test_patterns_help_shows_every_default(monkeypatch, capsys):
+    from explain import patterns
+
     # --checkpoint, --precision
-    assert _check_help(built[0], capsys.readouterr().out) == 2
+    assert _check_help(*_help_of(patterns.main, monkeypatch, capsys)) == 2
 
 
 def test_faithfulness_help_shows_every_default(monkeypatch, capsys):
     from explain import faithfulness
 
-    monkeypatch.setenv("COLUMNS", "1000")
-    built = []  # the parser main() builds, caught as it parses
-    parse_args = argparse.ArgumentParser.parse_args
-
-    def catching(self, *args, **kwargs):
-        built.append(self)
-        return parse_args(self, *args, **kwargs)
-
-    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", catching)
-    with pytest.raises(SystemExit) as exit_:
-        faithfulness.main(["--help"])
-    assert exit_.value.code == 0
     # --checkpoint, --reviews, --method, --baseline, --seed
-    assert _check_help(built[0], capsys.readouterr().out) == 5
+    assert _check_help(*_help_of(faithfulness.main, monkeypatch, capsys)) == 5
