@@ -193,7 +193,8 @@ def build_demo() -> gr.Blocks:
             push_table = gr.Dataframe(label="Where the push sits, with 95% intervals", interactive=False,
                                       max_height=300)
             cases = gr.Dataframe(label="Every failing case: contrast pairs and behavioural cases (select one)",
-                                 interactive=False, wrap=True, max_height=300)
+                                 interactive=False, wrap=True, max_height=300,
+                                 column_widths=["13%", "12%", "9%", "8%", "15%", "31%", "12%"])
             case_key = gr.Textbox(label="Case", placeholder="e.g. minilm-imdb-25k|pair|122")
             case_button = gr.Button("Explain the case", variant="primary")
             with gr.Row():
