@@ -1,8 +1,10 @@
-"""Why does BERT get this review wrong? A Gradio app: classify, explain, study the mistakes.
+"""Why does BERT get this review wrong? A Gradio app: a lesson, classify, explain, study the mistakes,
+robustness, patterns in your own reviews, contrast, the models.
 
     python app.py            # http://127.0.0.1:7860 ; GRADIO_SERVER_NAME=0.0.0.0 to serve others
 
-One section per tab below; the work behind each lives in ``webapp/<tab>.py``.
+One section per tab below; the work behind each is in ``webapp/`` (the README's "Where the code is"
+names the module of each tab).
 """
 from __future__ import annotations
 
