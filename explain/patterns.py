@@ -60,6 +60,8 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     header, an empty review, a sentiment other than positive/negative, more than ``max_rows`` rows.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: a folder, not a CSV file")
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     raw = path.read_bytes()

@@ -55,6 +55,8 @@ def test_files_that_are_not_utf8_text_are_refused(tmp_path):
         P.read_rows(_csv(tmp_path, b"review\nab\x00cd\n"))
     with pytest.raises(P.DataError, match="no such file"):
         P.read_rows(tmp_path / "missing.csv")
+    with pytest.raises(P.DataError, match="a folder, not a CSV file"):
+        P.read_rows(tmp_path)
 
 
 # ---- one row: the push of each part -----------------------------------------------------------------
