@@ -141,8 +141,8 @@ def record_reading(folder, choice: ReadingChoice, metrics: dict, predictions, ti
         predictions = predictions.drop(columns="review", errors="ignore")
     record_read_length(folder, choice.chosen)
     predictions.to_csv(old, index=False)
-    if report.get("read_length", report["max_length"]) == report["max_length"] and "reading" not in report:
-        report["metrics_at_training_length"] = report["metrics"]
+    # the first choice keeps the figures the training run measured; a later one keeps them as they were
+    report.setdefault("metrics_at_training_length", report["metrics"])
     report.update({
         "read_length": choice.chosen,
         "metrics": metrics,

@@ -43,7 +43,11 @@ def highlight(checkpoint: str, text: str) -> dict:
 def contrast(checkpoint: str, review: str, edited: str):
     """A review and its edited copy, explained by one checkpoint: both class probabilities (for
     ``gr.Label``), both coloured texts, and the words whose push moved most (``moved_words``)."""
-    before, after = explain_text(checkpoint, review), explain_text(checkpoint, edited)
+    return contrast_of(explain_text(checkpoint, review), explain_text(checkpoint, edited))
+
+
+def contrast_of(before, after):
+    """``contrast``'s five outputs from two explanations already made (``explain.Explanation``)."""
     labels = [{"negative": 1 - e.p_positive, "positive": e.p_positive} for e in (before, after)]
     return (labels[0], labels[1], highlighted_html(before), highlighted_html(after),
             moved_words(before, after))

@@ -233,7 +233,7 @@ def compare_case(key: str):
     from explain.patterns import parts_html
 
     from .checkpoints import explainer
-    from .explanations import contrast
+    from .explanations import contrast_of
 
     checkpoint, original, text, note = case_texts(_reports(), key)
     shown = explainer(checkpoint).explain(text)
@@ -242,8 +242,9 @@ def compare_case(key: str):
     if original is None:
         label = {"negative": 1 - shown.p_positive, "positive": shown.p_positive}
         return ("", readable(text), None, label, "", "", None, marked, parts_html(shown))
-    return ((readable(original), readable(text)) + tuple(contrast(checkpoint, original, text))
-            + (marked, parts_html(shown)))
+    # the variant's explanation serves both the side-by-side view and the marked parts
+    return ((readable(original), readable(text))
+            + tuple(contrast_of(explainer(checkpoint).explain(original), shown)) + (marked, parts_html(shown)))
 
 
 def readable(text: str) -> str:

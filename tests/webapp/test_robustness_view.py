@@ -136,13 +136,15 @@ def test_selecting_a_failing_case_reads_its_key_from_the_row():
 
 def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(reports, monkeypatch, explainer):
     monkeypatch.setattr(view, "_reports", lambda: reports)
-    monkeypatch.setattr(explanations, "contrast", lambda *args: ("contrast of", *args))
-    monkeypatch.setattr(checkpoints, "explainer", lambda name: explainer)
+    monkeypatch.setattr(explanations, "contrast_of", lambda before, after: ("contrast of", before.text, after.text))
+    asked = []
+    monkeypatch.setattr(checkpoints, "explainer", lambda name: asked.append(name) or explainer)
     shown = view.compare_case("small|case|b|0")
-    # the stub's contrast stands for the five side-by-side outputs
-    assert shown[:6] == ("Ann was dull.", "Bob was dull.", "contrast of", "small", "Ann was dull.", "Bob was dull.")
-    assert shown[6].startswith("**b, template n/a: expected the same verdict") and "parts marked (small)" in shown[6]
-    assert shown[7] == parts_html(explainer.explain("Bob was dull."))
+    # the stub's contrast stands for the five side-by-side outputs, of the checkpoint that failed the case
+    assert shown[:5] == ("Ann was dull.", "Bob was dull.", "contrast of", "Ann was dull.", "Bob was dull.")
+    assert set(asked) == {"small"}
+    assert shown[5].startswith("**b, template n/a: expected the same verdict") and "parts marked (small)" in shown[5]
+    assert shown[6] == parts_html(explainer.explain("Bob was dull."))
     # a case without an original: the case alone, with its verdict
     monkeypatch.setattr(view, "case_texts", lambda reports, key: ("small", None, "Not dull.<br />Fun.", "note"))
     original, text, label_a, label_b, view_a, view_b, moved, note, marked = view.compare_case("any")
