@@ -24,6 +24,11 @@ figure for every contender; "within 2%" counts the reviews at or under 2%. Not
 a test: it prints figures, one table for all sets.
 
     python benchmarks/explain_speed.py [--checkpoint DIR --n 20 --threads 2 --sets current misread boundary]
+
+``--agreement 64`` then explains every review again with 64 plain Gauss-Legendre steps (untimed) and
+prints how closely ours reads: the Spearman correlation of the word scores and on how many reviews
+the five strongest words are the same: what chose the adaptive rule's first nodes
+(``explain.attribution.FIRST_PASS_TOKENS``).
 """
 from __future__ import annotations
 
@@ -44,8 +49,9 @@ import torch  # noqa: E402
 from captum.attr import LayerIntegratedGradients  # noqa: E402
 
 from explain import Explainer  # noqa: E402
-from explain.attribution import completeness_error, pad_baseline  # noqa: E402
-from explain.baseline import BASELINES  # noqa: E402
+from explain.attribution import completeness_error  # noqa: E402
+from explain.baseline import BASELINES, pad_baseline  # noqa: E402
+from explain.occlusion import rank_agreement  # noqa: E402
 from sentiment.data import load_reviews  # noqa: E402
 from sentiment.paths import DEFAULT_CHECKPOINT  # noqa: E402
 from sentiment.model import load_checkpoint  # noqa: E402
@@ -124,6 +130,22 @@ def run_transformers_interpret(ti_explainer, text: str) -> tuple[float, float, i
     return seconds, completeness_error(delta, mass, difference), ti_explainer.n_steps
 
 
+def strongest(words, k: int = 5) -> set[tuple[int, int]]:
+    """The ``k`` words with the largest |score|, by their place in the text."""
+    return {(w.start, w.end) for w in sorted(words, key=lambda w: -abs(w.score))[:k]}
+
+
+def agreement(explainer: Explainer, texts: list[str], steps: int) -> tuple[list[float], int]:
+    """Ours against ``steps`` plain Gauss-Legendre steps on each text: the rank correlations of the word
+    scores, and on how many texts the five strongest words are the same."""
+    correlations, same_top = [], 0
+    for text in texts:
+        ours, fine = explainer.explain(text), explainer.explain(text, n_steps=steps)
+        correlations.append(rank_agreement(ours.words, fine.words))
+        same_top += strongest(ours.words) == strongest(fine.words)
+    return correlations, same_top
+
+
 def summarize(name: str, runs: list[tuple]) -> dict:
     seconds = np.array([r[0] for r in runs])
     row = {"name": name, "p50": float(np.percentile(seconds, 50)), "p95": float(np.percentile(seconds, 95)),
@@ -150,6 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
                         help="our explainer's (auto: bf16 where the CPU has it, else fp32)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["plain", "ti"], help="references to leave out")
+    parser.add_argument("--agreement", type=int, metavar="STEPS",
+                        help="also compare ours with this many plain Gauss-Legendre steps on every review")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")
@@ -175,7 +199,7 @@ def main(argv=None) -> int:
         except ImportError:
             print("transformers-interpret is not installed: skipped", flush=True)
 
-    table = []
+    table, agreements = [], []
     for set_name in args.sets:
         description, texts = review_set(set_name, args.checkpoint, tokenizer, args.n, args.seed)
         lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
@@ -195,6 +219,11 @@ def main(argv=None) -> int:
             print(f"  review {i + 1}/{len(texts)}: " + ", ".join(f"{r[-1][0]:.2f} s" for r in runs.values()),
                   flush=True)
         table += [(set_name, summarize(name, r)) for name, r in runs.items()]
+        if args.agreement:
+            correlations, same_top = agreement(explainer, texts, args.agreement)
+            agreements.append(f"{set_name}: ours against {args.agreement} plain steps: word scores rank-correlate "
+                              f"at {min(correlations):.3f} at least, {statistics.median(correlations):.3f} at the "
+                              f"median; the five strongest words are the same on {same_top} of {len(texts)}")
 
     print(f"\n{'set':8} {'':34} {'p50 s':>7} {'p95 s':>7} {'mean s':>7} {'max s':>7} "
           f"{'median compl. error':>20} {'max':>8} {'within 2%':>10}  steps")
@@ -207,6 +236,7 @@ def main(argv=None) -> int:
             low, high = row["baseline_p"]
             print(f"{set_name}: {row['name']}: the review with its words taken out reads P(positive) "
                   f"{low:.3f}-{high:.3f}")
+    print(*agreements, sep="\n")
     for set_name in args.sets:
         rows = [row for name, row in table if name == set_name]
         for row in rows[1:]:

@@ -1,6 +1,6 @@
 """How long the Mistakes tab takes to explain a review with both checkpoints.
 
-``webapp.mistakes.show_review`` explains the review once per shipped checkpoint
+``webapp.mistakes_tab.show_review`` explains the review once per shipped checkpoint
 (small, then large). Timed here end to end, on misread test reviews of about
 ``--words`` words (250 by default, drawn with a seed), with the models already
 loaded (the app loads them once per process; the first load is printed apart)
@@ -27,7 +27,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import torch  # noqa: E402
 
-from webapp import mistakes  # noqa: E402
+from webapp import mistakes_tab  # noqa: E402
 from webapp.examples import dataset_reviews  # noqa: E402
 from webapp.checkpoints import explainer  # noqa: E402
 from webapp.explanations import highlight  # noqa: E402
@@ -37,7 +37,7 @@ TARGET_S = 3.0  # the tab should answer within this for a 250-word review
 
 def misread_reviews(n: int, words: int, seed: int, slack: int = 10) -> list[str]:
     """Ids of ``n`` misread test reviews of ``words`` +- ``slack`` words, drawn with ``seed``."""
-    table = mistakes.mistakes(mistakes.study_table())
+    table = mistakes_tab.mistakes(mistakes_tab.study_table())
     texts = dataset_reviews()["review"]
     table = table[table["id"].isin(texts.index)]
     counts = table["id"].map(lambda i: len(texts[i].split()))
@@ -46,13 +46,13 @@ def misread_reviews(n: int, words: int, seed: int, slack: int = 10) -> list[str]
 
 
 def forget_calibration() -> None:
-    for name in (mistakes.SMALL, mistakes.LARGE):
+    for name in (mistakes_tab.SMALL, mistakes_tab.LARGE):
         explainer(name).baselines.clear()
 
 
 def concurrently(text: str) -> None:
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda name: highlight(name, text), (mistakes.SMALL, mistakes.LARGE)))
+        list(pool.map(lambda name: highlight(name, text), (mistakes_tab.SMALL, mistakes_tab.LARGE)))
 
 
 def main(argv=None) -> int:
@@ -70,17 +70,18 @@ def main(argv=None) -> int:
         print(f"no misread review of about {args.words} words in {len(dataset_reviews()):,} reviews", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    for name in (mistakes.SMALL, mistakes.LARGE):
+    for name in (mistakes_tab.SMALL, mistakes_tab.LARGE):
         explainer(name)
     print(f"{len(ids)} misread reviews of {args.words} +- 10 words; {args.threads} threads, {os.cpu_count()} CPUs; "
           f"both explainers loaded in {time.perf_counter() - start:.1f} s", flush=True)
-    mistakes.show_review(ids[0])  # warm-up: first calls pay for allocations
+    mistakes_tab.show_review(ids[0])  # warm-up: first calls pay for allocations
 
     times = {"show_review (as the tab runs it)": [], "both in two threads": []}
     for review_id in ids:
         text = dataset_reviews().at[review_id, "review"]
-        tokens = {name: len(explainer(name).tokenizer(text)["input_ids"]) for name in (mistakes.SMALL, mistakes.LARGE)}
-        for label, run in (("show_review (as the tab runs it)", lambda: mistakes.show_review(review_id)),
+        tokens = {name: len(explainer(name).tokenizer(text)["input_ids"])
+                  for name in (mistakes_tab.SMALL, mistakes_tab.LARGE)}
+        for label, run in (("show_review (as the tab runs it)", lambda: mistakes_tab.show_review(review_id)),
                            ("both in two threads", lambda: concurrently(text))):
             forget_calibration()
             start = time.perf_counter()

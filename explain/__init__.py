@@ -11,7 +11,7 @@ toward positive or negative, how much, and how far to trust that.
     e.dropped                              # DroppedSpan of a long review's unread middle, or None
 
 - Integrated gradients (Captum, on the word embeddings) of the logit margin
-  ``logit[target] - logit[other]``, from a baseline that keeps [CLS], [SEP],
+  ``logit[target] - logit[other]`` (``explain.margin``), from a baseline that keeps [CLS], [SEP],
   positions and token types and puts, at every word, [PAD]'s embedding moved
   just far enough that the model reads it as neutral, calibrated per sequence
   length (``explain.baseline``); Gauss-Legendre steps on four parts of the

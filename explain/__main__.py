@@ -108,6 +108,7 @@ def _explain(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m explain``: explain one review (``argv``, default the command line's); the exit status."""
     args = _parser().parse_args(argv)
     return run_command(lambda: _explain(args))
 

@@ -1,48 +1,37 @@
 """Integrated gradients on the word embeddings, with Captum, explaining a logit margin.
 
-The quantity explained is ``logit[target] - logit[other]``: unlike a softmax
-probability it does not saturate on confident reviews, and integrated gradients
-stay informative all along the path.
+The quantity explained is ``logit[target] - logit[other]`` (``explain.margin``):
+unlike a softmax probability it does not saturate on confident reviews, and
+integrated gradients stay informative all along the path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from captum.attr import IntegratedGradients
 
-from sentiment.devices import autocast
+from .baseline import baseline_embeddings, fixed_vector
+from .margin import margin_forward
 
 # Fixed steps (``n_steps`` given): Gauss-Legendre on the whole path, Captum's default.
-# Adaptive steps (the default): the margin along the path from the baseline is
-# flat, then flips sharply somewhere in alpha = 0.3-0.7 (on the fine-tuned
-# MiniLM the gradient peak is ~0.07 wide), which a single Gauss-Legendre rule
-# resolves only with ~24 nodes. Instead the path is cut into SEGMENTS equal
-# parts; one cheap forward pass gives the margin at their ends, the
-# DEFAULT_STEPS gradient nodes go to the parts where the margin changes, and
-# since each part's own completeness error is known exactly, only the worst part
-# is refined until the completeness error (below) is under
-# TARGET_COMPLETENESS_ERROR, or the step budget is spent.
-# Measured on 20 median-length test reviews with the [PAD] baseline
-# (benchmarks/explain_speed.py): 10 nodes to share out, at least 2 a part,
-# gave 11-19 nodes, median relative delta 0.37%, max 1.9%; 16 nodes on the
-# whole path gave a median of 2.1% and a max of 26%. With the neutral baseline,
-# refining on the completeness error, on 30 test reviews (10 of 200-260 tokens,
-# 10 misread, 10 near the boundary; minilm-imdb-25k): 6 nodes, at least 1 a
-# part, took a median of 7.5 nodes (10 and 2: 12), completeness error median
-# 0.41%, max 1.80%; word scores rank-correlate with 64 plain Gauss-Legendre
-# steps at >= 0.982 (median 0.997) and share the top 5 words on 28 of 30, as
-# many as with 10 and 2. Since almost every review was then refined, and a refined part
-# recomputes all its nodes, 8 nodes cost no more time and read closer to 64 plain steps: on
-# 12 reviews (4 from each set; a throwaway script), 6 nodes: rank correlation >= 0.941,
-# top 5 words shared on 9 of 12, 7.5 nodes at the median; 8 nodes: >= 0.991, 12 of 12,
-# 9 nodes; median time on 20 reviews of 200-260 tokens, two repetitions: 0.96 and 0.81 s
-# with 6, 1.05 and 0.76 s with 8 (the machine's speed drifts by as much between runs). 4 or
-# 5 nodes: top 5 shared on 7 of 12. Parts that get the same number of nodes share one
-# batched Captum call: a pass of 6 nodes costs 0.072 s a node at 225 tokens on 2 cores,
-# a pass of one 0.094 s.
+# Adaptive steps (the default): the margin along the path from the baseline is flat, then flips
+# sharply somewhere in alpha = 0.3-0.7, which one Gauss-Legendre rule resolves only with ~24
+# nodes. So the path is cut into SEGMENTS equal parts; one cheap forward pass gives the margin at
+# their ends, the first pass's gradient nodes go to the parts where the margin changes, and since
+# each part's own completeness error is then known exactly, only the worst part is refined until
+# the completeness error is under TARGET_COMPLETENESS_ERROR or the step budget is spent. Parts
+# given the same number of nodes share one batched Captum call. How these numbers were chosen
+# (nodes against agreement with 64 plain steps, and time) is in the README's "Explanations".
 SEGMENTS = 4
+# Nodes of the first pass: DEFAULT_STEPS up to FIRST_PASS_TOKENS // DEFAULT_STEPS tokens (256),
+# fewer on longer reviews, down to MIN_FIRST_STEPS at 410 tokens and more. A node costs about
+# its sequence length, and on 400-512-token reviews 4 first nodes read as close to 64 plain steps
+# as 8 did (benchmarks/explain_speed.py --sets long --agreement 64), the refinement making up
+# the difference where the completeness check asks for it.
 DEFAULT_STEPS = 8
+MIN_FIRST_STEPS = 4
+FIRST_PASS_TOKENS = DEFAULT_STEPS * 256
 MIN_SEGMENT_STEPS = 1
 MAX_STEPS = 96
 # A gradient node costs about its sequence length, more on long ones
@@ -87,6 +76,7 @@ class IGResult:
 
     @property
     def attribution_sum(self) -> float:
+        """The sum of the token attributions: what integrated gradients say f(input) - f(baseline) is."""
         return float(self.token_attributions.sum())
 
     @property
@@ -96,6 +86,7 @@ class IGResult:
 
     @property
     def attribution_mass(self) -> float:
+        """The sum of |attribution| over the tokens: the scores' total size."""
         return float(self.token_attributions.abs().sum())
 
     @property
@@ -111,34 +102,13 @@ class IGResult:
 
 
 def relative_delta(delta: float, difference: float) -> float:
+    """|``delta``| / |``difference``| (f(input) - f(baseline)), its divisor kept above 1e-12."""
     return abs(delta) / max(abs(difference), 1e-12)
 
 
-def pad_baseline(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
-    """The same sequence with every content token replaced by [PAD]; [CLS] and [SEP] stay."""
-    special = torch.tensor([tokenizer.cls_token_id, tokenizer.sep_token_id])
-    keep = torch.isin(input_ids, special)
-    return torch.where(keep, input_ids, torch.full_like(input_ids, tokenizer.pad_token_id))
-
-
-def margin_forward(model, target: int, precision: str, embeddings: bool = False):
-    """``input_ids`` (or word embeddings) ``-> logit[target] - logit[other]`` per row: what Captum differentiates.
-
-    ``target``: the class id whose margin is returned; ``precision``: the resolved
-    precision the passes run in ("bf16" under autocast, "fp32" plainly);
-    ``embeddings``: the returned function takes word embeddings (batch, seq_len,
-    hidden) instead of token ids.
-    """
-    if model.config.num_labels != 2:
-        raise ValueError(f"expected a two-class classifier, got {model.config.num_labels} labels")
-    device = model.device.type
-
-    def forward(inputs: torch.Tensor) -> torch.Tensor:
-        with autocast(device, precision):
-            logits = model(**{"inputs_embeds" if embeddings else "input_ids": inputs}).logits.float()
-        return logits[:, target] - logits[:, 1 - target]
-
-    return forward
+def first_pass_steps(seq_len: int) -> int:
+    """Gradient nodes the adaptive rule shares out first on a ``seq_len``-token sequence (see FIRST_PASS_TOKENS)."""
+    return max(MIN_FIRST_STEPS, min(DEFAULT_STEPS, FIRST_PASS_TOKENS // max(seq_len, 1)))
 
 
 def allocate_steps(margin_changes: list[float], total: int = DEFAULT_STEPS,
@@ -192,10 +162,10 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
     ids = torch.as_tensor(input_ids, dtype=torch.long).reshape(1, -1).to(model.device)
     model.eval()
     with torch.no_grad():
-        embed = model.get_input_embeddings()
-        x = embed(ids).float()
-        x0 = embed(pad_baseline(ids.cpu(), tokenizer).to(model.device)).float() if baseline is None else baseline
-    x0 = x0.to(x)
+        x = model.get_input_embeddings()(ids).float()
+    if baseline is None:
+        baseline = baseline_embeddings(model, tokenizer, ids, fixed_vector(model, tokenizer, "pad"))
+    x0 = baseline.to(x)
     if n_steps is None:
         if max_steps is None:
             max_steps = min(MAX_STEPS, STEP_TOKEN_BUDGET // ids.shape[1])
@@ -227,52 +197,79 @@ def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, tar
     ``target``, ``precision``, ``max_error`` as for :func:`integrated_gradients`.
     The first allocation of nodes runs whatever ``max_steps`` says; only refinement stops at it.
     """
-    point = lambda alpha: x0 + alpha * (x - x0)  # noqa: E731
-    bounds = [i / SEGMENTS for i in range(SEGMENTS + 1)]
     forward = margin_forward(model, target, precision, embeddings=True)
-    ends = bounds if margins is None else bounds[1:-1]
-    with torch.no_grad():  # the margin at every segment end, in one batch
-        along = forward(torch.cat([point(a) for a in ends])).cpu().tolist()
-    if margins is not None:
-        along = [margins[1], *along, margins[0]]
+    along = _margins_along_the_path(forward, x, x0, margins)
     changes = [b - a for a, b in zip(along, along[1:])]
     difference = along[-1] - along[0]
     ig = IntegratedGradients(forward)
-
-    def segments(indices: list[int], steps: int) -> list[torch.Tensor]:
-        """The attributions of the parts ``indices``, ``steps`` nodes each, in one batched Captum call:
-        each part is one row, from x(a) to x(b)."""
-        ends = torch.cat([point(bounds[i + 1]) for i in indices])
-        starts = torch.cat([point(bounds[i]) for i in indices])
-        attributions = ig.attribute(ends, baselines=starts, n_steps=steps, method="gausslegendre",
-                                    internal_batch_size=min(steps * len(indices), MAX_NODES_PER_PASS))
-        return list(attributions.sum(-1).detach().float().cpu())
-
-    def error() -> float:
-        delta = sum(errors)
-        return completeness_error(delta, float(torch.stack(parts).sum(0).abs().sum()), difference)
-
-    steps = allocate_steps(changes)
-    parts: list[torch.Tensor] = [torch.empty(0)] * SEGMENTS
-    for n in set(steps):  # the parts with the same number of nodes share one pass
-        indices = [i for i in range(SEGMENTS) if steps[i] == n]
-        for i, attribution in zip(indices, segments(indices, n)):
-            parts[i] = attribution
+    steps = allocate_steps(changes, first_pass_steps(x.shape[1]))
+    parts = _first_pass(ig, x, x0, steps)
     first_steps = sum(steps)
     errors = [float(p.sum()) - c for p, c in zip(parts, changes)]  # each part's completeness error
-    first = error()
-    while error() > max_error and sum(steps) < max_steps:
+    first = _path_error(parts, errors, difference)
+    while _path_error(parts, errors, difference) > max_error and sum(steps) < max_steps:
         worst = max(range(SEGMENTS), key=lambda i: abs(errors[i]))
         steps[worst] = min(2 * steps[worst], steps[worst] + max_steps - sum(steps))
-        (parts[worst],) = segments([worst], steps[worst])
+        (parts[worst],) = _segment_attributions(ig, x, x0, [worst], steps[worst])
         errors[worst] = float(parts[worst].sum()) - changes[worst]
     result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps))
     if sum(steps) == first_steps:
         return result
+    return replace(result, steps_note=_steps_note(first_steps, result, first, max_error))
+
+
+def _on_path(x: torch.Tensor, x0: torch.Tensor, alpha: float) -> torch.Tensor:
+    """The point ``alpha`` of the way along the straight path from ``x0`` to ``x``."""
+    return x0 + alpha * (x - x0)
+
+
+def _margins_along_the_path(forward, x: torch.Tensor, x0: torch.Tensor,
+                            margins: tuple[float, float] | None) -> list[float]:
+    """``forward`` (a margin, :func:`margin_forward`) at the ends of the path's ``SEGMENTS`` parts, from ``x0``
+    to ``x``, in one batch; where ``margins`` = (f(input), f(baseline)) are given, only the inner ends are
+    computed."""
+    bounds = [i / SEGMENTS for i in range(SEGMENTS + 1)]
+    ends = bounds if margins is None else bounds[1:-1]
+    with torch.no_grad():
+        along = forward(torch.cat([_on_path(x, x0, a) for a in ends])).cpu().tolist()
+    return along if margins is None else [margins[1], *along, margins[0]]
+
+
+def _segment_attributions(ig: IntegratedGradients, x: torch.Tensor, x0: torch.Tensor, indices: list[int],
+                          steps: int) -> list[torch.Tensor]:
+    """The per-token attributions of the path's parts ``indices``, ``steps`` Gauss-Legendre nodes each, in one
+    batched Captum call (``ig``): each part is one row, from x(a) to x(b)."""
+    ends = torch.cat([_on_path(x, x0, (i + 1) / SEGMENTS) for i in indices])
+    starts = torch.cat([_on_path(x, x0, i / SEGMENTS) for i in indices])
+    attributions = ig.attribute(ends, baselines=starts, n_steps=steps, method="gausslegendre",
+                                internal_batch_size=min(steps * len(indices), MAX_NODES_PER_PASS))
+    return list(attributions.sum(-1).detach().float().cpu())
+
+
+def _first_pass(ig: IntegratedGradients, x: torch.Tensor, x0: torch.Tensor, steps: list[int]) -> list[torch.Tensor]:
+    """Every part's attributions with ``steps[i]`` nodes on part i; parts with the same number of nodes share
+    one pass."""
+    parts: list[torch.Tensor] = [torch.empty(0)] * SEGMENTS
+    for n in set(steps):
+        indices = [i for i in range(SEGMENTS) if steps[i] == n]
+        for i, attribution in zip(indices, _segment_attributions(ig, x, x0, indices, n)):
+            parts[i] = attribution
+    return parts
+
+
+def _path_error(parts: list[torch.Tensor], errors: list[float], difference: float) -> float:
+    """The completeness error of the whole path from its ``parts``' attributions and their own completeness
+    ``errors`` (which add up to its delta); ``difference``: f(input) - f(baseline)."""
+    return completeness_error(sum(errors), float(torch.stack(parts).sum(0).abs().sum()), difference)
+
+
+def _steps_note(first_steps: int, result: IGResult, first_error: float, max_error: float) -> str:
+    """What the refinement did: from ``first_steps`` nodes and ``first_error`` to ``result``'s, against the
+    target ``max_error`` (and ``MAX_COMPLETENESS_ERROR``, above which the scores are not to be trusted)."""
     now = result.completeness_error
-    note = (f"steps raised from {first_steps} to {sum(steps)}: completeness error was {first:.1%} "
+    note = (f"steps raised from {first_steps} to {result.n_steps}: completeness error was {first_error:.1%} "
             f"(> {max_error:.0%}), now {now:.1%}")
     if now > max_error:
         note += "; still above the target" + (", read these scores with care"
                                                if now > MAX_COMPLETENESS_ERROR else "")
-    return IGResult(result.token_attributions, result.margin_input, result.margin_baseline, result.n_steps, note)
+    return note

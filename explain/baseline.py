@@ -56,7 +56,10 @@ import threading
 
 import torch
 
-from .attribution import margin_forward
+from sentiment.errors import ArgumentError
+from sentiment.tokenization import LONGEST_LENGTH
+
+from .margin import margin_forward
 
 BASELINES = ("neutral", "pad", "mask", "unk", "zero")
 # |logit[positive] - logit[negative]| the neutral baseline is solved to: P(positive) in 0.5 +- 0.0125.
@@ -70,6 +73,23 @@ def content_positions(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
     """True where ``input_ids`` holds a word piece, False at [CLS] and [SEP] (which the baseline keeps)."""
     special = torch.tensor([tokenizer.cls_token_id, tokenizer.sep_token_id], device=input_ids.device)
     return ~torch.isin(input_ids, special)
+
+
+def pad_baseline(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
+    """The fixed [PAD] reference as token ids: ``input_ids`` with every word piece replaced by [PAD], [CLS] and
+    [SEP] kept (for Captum's ``LayerIntegratedGradients`` on token ids, as benchmarks/explain_speed.py runs it)."""
+    pad = torch.full_like(input_ids, tokenizer.pad_token_id)
+    return torch.where(content_positions(input_ids, tokenizer), pad, input_ids)
+
+
+def fixed_vector(model, tokenizer, kind: str) -> torch.Tensor:
+    """The word vector of a fixed reference, on the CPU in fp32: ``"zero"``, or ``model``'s embedding of
+    ``"pad"``, ``"mask"`` or ``"unk"`` (its id from ``tokenizer``)."""
+    weight = model.get_input_embeddings().weight
+    if kind == "zero":
+        return torch.zeros(weight.shape[1])
+    token_id = getattr(tokenizer, f"{kind}_token_id")
+    return weight[token_id].detach().float().cpu()
 
 
 def baseline_embeddings(model, tokenizer, input_ids: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
@@ -86,14 +106,17 @@ class BaselineVectors:
 
     ``kind``: ``"neutral"`` (calibrated per length) or a fixed reference:
     ``"pad"``, ``"mask"``, ``"unk"`` (that token's embedding) or ``"zero"``.
+    The choice enters here and is checked here only: any other is an ``ArgumentError``.
     ``precision``: the one the explanations' forward passes run in, so the
-    margin solved for is the margin they see.
+    margin solved for is the margin they see. ``max_length``: the longest
+    sequence the model will be asked to explain, where ``d`` is computed;
+    ``tolerance``: the |margin| the neutral vector is solved to.
     """
 
-    def __init__(self, model, tokenizer, kind: str, precision: str, max_length: int = 512,
+    def __init__(self, model, tokenizer, kind: str, precision: str, max_length: int = LONGEST_LENGTH,
                  tolerance: float = TOLERANCE):
         if kind not in BASELINES:
-            raise ValueError(f"baseline {kind!r} is not one of {', '.join(BASELINES)}")
+            raise ArgumentError(f"baseline {kind!r} is not one of {', '.join(BASELINES)}")
         self.model, self.tokenizer, self.kind = model, tokenizer, kind
         self.precision, self.max_length, self.tolerance = precision, max_length, tolerance
         self._vectors: dict[int, torch.Tensor] = {}
@@ -103,11 +126,7 @@ class BaselineVectors:
         self._lock = threading.Lock()
 
     def _token_vector(self, token: str) -> torch.Tensor:
-        weight = self.model.get_input_embeddings().weight
-        if token == "zero":
-            return torch.zeros(weight.shape[1])
-        token_id = getattr(self.tokenizer, f"{token}_token_id")
-        return weight[token_id].detach().float().cpu()
+        return fixed_vector(self.model, self.tokenizer, token)
 
     def embeddings(self, input_ids: torch.Tensor) -> torch.Tensor:
         """The baseline for ``input_ids`` (1, seq_len): its word embeddings, [CLS] and [SEP] kept."""
@@ -154,9 +173,13 @@ class BaselineVectors:
         """``E[PAD] - t * d`` with the margin at ``length`` tokens solved to ~0 by secant steps on ``t``.
 
         The first use finds ``d`` and the root ``t_ref`` at the longest length
-        (from [PAD] and Newton's step along ``d``); every other length starts
-        from [PAD] and ``t_ref``, both in one batch, and usually needs one more
-        pass to check the secant's root.
+        (from [PAD] and Newton's step along ``d``). Every other length starts
+        from the roots of calibrated lengths within ``NEIGHBOUR_GAP`` tokens
+        (``_neighbours_root``, interpolated between one below and one above):
+        one pass usually confirms it; where it misses the tolerance, a Newton
+        step with the slope at [PAD] gives the secant its second point. With no
+        such neighbour, it starts from [PAD] and ``t_ref``, both in one batch,
+        and usually needs one more pass to check the secant's root.
         """
         pad = self._token_vector("pad")
         if self._reference is None:

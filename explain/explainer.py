@@ -17,8 +17,8 @@ from sentiment.text import check_text
 from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
 
 from .attribution import MAX_COMPLETENESS_ERROR, integrated_gradients
-from .baseline import BASELINES, BaselineVectors
-from .variants import margin
+from .baseline import BaselineVectors
+from .margin import margin
 from .occlusion import occlusion_scores
 from .words import DroppedSpan, Word, dropped_span, merge_word_pieces, word_groups
 
@@ -74,6 +74,7 @@ class Explanation:
 
     @property
     def trustworthy(self) -> bool:
+        """Whether the completeness error is at most ``MAX_COMPLETENESS_ERROR`` (never, for occlusion)."""
         return self.completeness_error is not None and self.completeness_error <= MAX_COMPLETENESS_ERROR
 
     def top_words(self, k: int = 10, toward: str = "both") -> list[Word]:
@@ -90,6 +91,8 @@ class Explanation:
         return [sign * w.score for w in self.words]
 
     def to_dict(self) -> dict:
+        """The explanation as JSON holds it: the model's input ids and word groups left out, the dropped span
+        with its message."""
         out = asdict(self)
         del out["input_ids"], out["token_groups"]
         out["dropped"] = None if self.dropped is None else {**asdict(self.dropped), "message": self.dropped.message}
@@ -115,9 +118,7 @@ class Explainer:
                  baseline: str = "neutral"):
         self.model, self.tokenizer, self.max_length = model.eval(), tokenizer, max_length
         self.precision = resolve_precision(model.device.type, precision)
-        if baseline not in BASELINES:
-            raise ArgumentError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
-        self.baselines = BaselineVectors(model, tokenizer, baseline, self.precision, max_length)
+        self.baselines = BaselineVectors(model, tokenizer, baseline, self.precision, max_length)  # checks ``baseline``
         # Captum attributes through hooks on the model's embedding layer, so two
         # explanations running at once on one model corrupt each other.
         self._lock = threading.Lock()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sentiment.errors import DataError, run_command
 from sentiment.labels import LABELS
 from sentiment.paths import DEFAULT_CHECKPOINT
-from sentiment.report import PREDICTIONS_FILE
+from sentiment.run_report import PREDICTIONS_FILE
 
 from .baseline import BASELINES
 from .variants import batched_logits, only_positions, without_positions
@@ -41,10 +41,12 @@ class Faithfulness:
 
     @property
     def aopc_comprehensiveness(self) -> float:
+        """The mean comprehensiveness over the shares of words removed (the area over the perturbation curve)."""
         return statistics.fmean(self.comprehensiveness.values())
 
     @property
     def aopc_sufficiency(self) -> float:
+        """The mean sufficiency over the shares of words kept (the area over the perturbation curve)."""
         return statistics.fmean(self.sufficiency.values())
 
 
@@ -75,6 +77,7 @@ def faithfulness(explainer, explanation, fractions=FRACTIONS, ranking: list[int]
 
 
 def random_ranking(n_words: int, seed: int) -> list[int]:
+    """The word indices 0 .. ``n_words`` - 1 in an order drawn with ``seed``: the control ranking."""
     order = list(range(n_words))
     random.Random(seed).shuffle(order)
     return order
@@ -139,6 +142,7 @@ def misclassified_texts(predictions_csv: str, reviews) -> tuple[list[str], list[
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m explain.faithfulness`` (``argv``, default the command line's); the exit status."""
     from sentiment.arguments import DefaultsHelpFormatter, positive_int
 
     from .explainer import METHODS

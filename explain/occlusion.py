@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from scipy.stats import spearmanr
 
-from .variants import batched_logits, margin, without_positions
+from .margin import margin
+from .variants import batched_logits, without_positions
 
 
 def occlusion_scores(model, tokenizer, input_ids: list[int], token_groups: list[list[int]], target: int,

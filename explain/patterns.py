@@ -223,6 +223,7 @@ class ReadRow:
 
     @property
     def misread(self) -> bool:
+        """Whether the row is labelled and the model read it the other way."""
         return self.row.sentiment is not None and self.predicted != self.row.sentiment
 
 
@@ -342,7 +343,7 @@ def to_page(result: dict, rows: list[ReadRow]) -> str:
     red toward negative, the app's colours), then every misread row coloured word by word. All text escaped."""
     import html
 
-    from .render import LEGEND, colour, highlighted_html
+    from .render import LEGEND, PAGE_STYLE, colour, highlighted_html
 
     top = max([abs(p["mean"]) for c in result["categories"].values() for p in c["parts"].values()
                if p["mean"] is not None] + [1e-9])
@@ -369,11 +370,7 @@ def to_page(result: dict, rows: list[ReadRow]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Patterns: {html.escape(result['checkpoint'])}</title>
 <style>
-body {{ font-family: sans-serif; max-width: 56em; margin: 2em auto; line-height: 1.6; }}
-td.bar {{ width: 20em; }} td.bar span {{ display: inline-block; height: 1em; }}
-td, th {{ padding: 0 .6em; text-align: left; }}
-.attributions span {{ border-radius: 3px; padding: 0 1px; }}
-.legend span {{ padding: 0 .5em; }}
+{PAGE_STYLE}td.bar {{ width: 20em; }} td.bar span {{ display: inline-block; height: 1em; }}
 </style></head><body>
 <h1>Where the push sits: {html.escape(result['checkpoint'])}</h1>
 <p>{result['n_rows']} rows, reading {result['read_length']} tokens. A part's push is its words' summed

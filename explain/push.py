@@ -34,6 +34,7 @@ def part_push(explanation: Explanation, spans: Iterable[Span], toward: str) -> f
 
 
 def total_push(explanation: Explanation, toward: str) -> float:
+    """The sum of all word scores of ``explanation`` as pushes toward the label ``toward``."""
     return float(sum(explanation.scores_toward(toward)))
 
 
@@ -130,7 +131,7 @@ def capability_push(explainer: Explainer, cases: list[Case], parts: Callable[[Ex
 
 
 def pair_push(explainer: Explainer, pairs, progress: Callable[[Iterable], Iterable] = iter) -> dict:
-    """CAD pairs (``sentiment.robustness.contrast_pairs.load_pairs``): the share of the change between
+    """CAD pairs (``sentiment.cad.load_pairs``): the share of the change between
     original and edit carried by the edited words, for pairs read right on both sides and the rest."""
     values, right = [], []
     for _, pair in progress(list(pairs.groupby("pair_id", sort=False))):
@@ -155,7 +156,8 @@ def push_sections(explainer: Explainer, limit: int | None = None, progress: bool
     """
     from tqdm.auto import tqdm
 
-    from sentiment.robustness import behaviour, contrast_pairs
+    from sentiment.cad import load_pairs
+    from sentiment.robustness import behaviour
 
     def bar(label):
         return lambda items: tqdm(items, desc=label, disable=not progress, leave=False)
@@ -165,7 +167,7 @@ def push_sections(explainer: Explainer, limit: int | None = None, progress: bool
     for capability, parts in CAPABILITY_PARTS.items():
         mine = [c for c in cases if c.capability == capability][:limit]
         sections[capability] = capability_push(explainer, mine, parts, bar(capability))
-    pairs = contrast_pairs.load_pairs(contrast_pairs.default_cad_path())
+    pairs = load_pairs()  # the CAD dev pairs, where sentiment.paths finds them
     if limit is not None:
         pairs = pairs[pairs["pair_id"].isin(pairs["pair_id"].drop_duplicates()[:limit])]
     sections["contrast_pairs"] = pair_push(explainer, pairs, bar("CAD pairs"))

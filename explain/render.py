@@ -1,4 +1,5 @@
-"""Showing an explanation to a person: the coloured text (the app's view), a top-words table, an HTML page.
+"""Showing an explanation to a person: the coloured text (the app's view), a top-words table, an HTML page;
+and pages for slides wrapped around such fragments (``page_html``, ``side_by_side_html``), in one style.
 
 One sign for everything a person reads: pushes toward *positive*, whichever
 class was explained (the margin of one class is minus the other's). One colour
@@ -145,20 +146,57 @@ def to_html(explanation: Explanation, title: str = "Why the model said so") -> s
         facts.append(e.steps_note)
     rows = "".join(f"<tr><td>{html.escape(r['word'])}</td><td>{r['push toward positive']:+.4f}</td>"
                    f"<td>{html.escape(r['toward'])}</td></tr>" for r in top_words_table(e))
+    review = f'{LEGEND}\n<div class="review">{"".join(body)}</div>\n'
+    table = (f"<table><tr><th>word</th><th>push toward positive</th><th>toward</th></tr>{rows}</table>\n")
+    return page_html(title, [("", review), ("Top words", table)], facts)
+
+
+# One style for every page made for slides (the explanation, the tabs' downloads): the coloured texts
+# carry their colours inline, so the page only lays them out.
+PAGE_STYLE = """body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; line-height: 1.7; }
+.review, .attributions { white-space: pre-wrap; }
+.review span, .attributions span { border-radius: 3px; padding: 0 1px; }
+details.dropped { display: inline; color: #666; font-style: italic; }
+.legend span { padding: 0 .5em; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 2em; }
+.verdict { font-weight: bold; }
+table { border-collapse: collapse; } td, th { padding: 0 .6em; text-align: left; }
+"""
+
+
+def page_html(title: str, sections, facts=()) -> str:
+    """A self-contained HTML page for slides: ``title`` as its title and heading, ``facts`` (strings) as a
+    list, then each of ``sections``, ``(heading, fragment)`` pairs in order (an empty heading: none).
+
+    Title, facts and headings are escaped; the fragments go in verbatim: they are HTML already built and
+    escaped (``highlighted_html``, ``explain.patterns.parts_html``), with their colours inline, so the page
+    needs nothing from outside.
+    """
+    facts = list(facts)
+    listed = f'<ul>{"".join(f"<li>{html.escape(f)}</li>" for f in facts)}</ul>\n' if facts else ""
+    body = "".join((f"<h2>{html.escape(heading)}</h2>\n" if heading else "") + fragment
+                   for heading, fragment in sections)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
-body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; line-height: 1.7; }}
-.review {{ white-space: pre-wrap; }}
-.review span {{ border-radius: 3px; padding: 0 1px; }}
-details.dropped {{ display: inline; color: #666; font-style: italic; }}
-.legend span {{ padding: 0 .5em; }}
-</style></head><body>
+{PAGE_STYLE}</style></head><body>
 <h1>{html.escape(title)}</h1>
-<ul>{"".join(f"<li>{html.escape(f)}</li>" for f in facts)}</ul>
-{LEGEND}
-<div class="review">{"".join(body)}</div>
-<h2>Top words</h2>
-<table><tr><th>word</th><th>push toward positive</th><th>toward</th></tr>{rows}</table>
-</body></html>
+{listed}{body}</body></html>
 """
+
+
+class Column(NamedTuple):
+    """One side of a side-by-side view: its title, its verdict (both text) and its fragment (HTML already
+    built and escaped, e.g. ``highlighted_html``)."""
+
+    title: str
+    verdict: str
+    html: str
+
+
+def side_by_side_html(left: Column, right: Column) -> str:
+    """Two fragments in two columns, each under its title and verdict (escaped); the fragments verbatim.
+    Laid out by ``PAGE_STYLE``: a section of ``page_html``."""
+    cells = "".join(f'<div><h3>{html.escape(c.title)}</h3><p class="verdict">{html.escape(c.verdict)}</p>'
+                    f"{c.html}</div>" for c in (left, right))
+    return f'<div class="columns">{cells}</div>\n'

@@ -37,7 +37,3 @@ def only_positions(input_ids: list[int], positions) -> list[int]:
     keep = set(positions) | {0, len(input_ids) - 1}
     return [t for i, t in enumerate(input_ids) if i in keep]
 
-
-def margin(logits: torch.Tensor, target: int) -> torch.Tensor:
-    """``logit[target] - logit[other]`` of two-class logits, per row: the quantity every explanation explains."""
-    return logits[..., target] - logits[..., 1 - target]

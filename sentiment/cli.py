@@ -191,6 +191,7 @@ def _size_used(data: TrainingData, source: str, size: int) -> TrainingData:
 
 
 def cmd_train(args):
+    """``train``: fine-tune on ``--data``, then evaluate and save the run under ``--output`` (``runs/NAME``)."""
     config, options = _configs(args)
     if args.size is not None and args.data in ("cad", "negation"):
         raise ArgumentError(f"--size goes with --data official, report or FILE; --data {args.data} trains on "
@@ -208,6 +209,7 @@ def cmd_train(args):
 
 
 def cmd_experiment(args):
+    """``experiment FLOW``: one of the lab report's set-ups (``FLOWS``), trained and evaluated like ``train``."""
     from .devices import accelerator_or_cpu
 
     config, options = _configs(args)
@@ -238,6 +240,7 @@ def _print_metrics(metrics: dict, timings: dict, data: str, device: str, precisi
 
 
 def cmd_evaluate(args):
+    """``evaluate``: a checkpoint's metrics on labelled reviews, and with ``--predictions`` its predictions table."""
     from .evaluate import evaluate
 
     checkpoint, options = dataclass_from(CheckpointOptions, args), dataclass_from(EvaluateOptions, args)
@@ -290,10 +293,11 @@ def _print_reading(choice, speed: dict, n: int) -> None:
 
 
 def cmd_read_length(args):
+    """``read-length``: the tokens a checkpoint reads best, chosen on its validation reviews; ``--save`` records it."""
     from .evaluate import evaluate
     from .model_card import write_model_card
     from .read_length import choose_read_length, correct_at_lengths, record_reading
-    from .report import REPORT_FILE, read_report
+    from .run_report import REPORT_FILE, read_report
 
     checkpoint = dataclass_from(CheckpointOptions, args)
     if checkpoint.read_length is not None:
@@ -330,6 +334,7 @@ def cmd_read_length(args):
 
 
 def cmd_predict(args):
+    """``predict``: the label and P(positive) of each review given as text or in ``--csv``."""
     checkpoint, options = dataclass_from(CheckpointOptions, args), dataclass_from(PredictOptions, args)
     if bool(args.text) == bool(options.csv):
         raise ArgumentError("give either review text or --csv FILE (one of them)")
@@ -354,7 +359,8 @@ def cmd_predict(args):
 
 
 def cmd_baseline(args):
-    from .baseline import run_baseline
+    """``baseline``: fit and evaluate the TF-IDF baseline (``sentiment.tfidf``) on the split a run would use."""
+    from .tfidf import run_baseline
 
     check_output_folder(args.output)  # before the 40 s of fitting, not after them
     train, test, _ = train_and_test(args.data, args.size, args.seed)
@@ -362,6 +368,7 @@ def cmd_baseline(args):
 
 
 def cmd_study(args):
+    """``study``: rebuild the error study's review file from the checkpoints' predictions and the dataset."""
     from .study import build_study_file
 
     check_output_path(args.output)
@@ -371,6 +378,7 @@ def cmd_study(args):
 
 
 def cmd_robustness(args):
+    """``robustness``: contrast pairs, behavioural tests and error taxonomy of a checkpoint; ``--save`` keeps it."""
     from .robustness.report import REPORT_FILE, render_text, save
     from .robustness.run import robustness_report, taxonomy_reviews
 
@@ -397,6 +405,7 @@ def cmd_robustness(args):
 
 
 def cmd_robustness_table(args):
+    """``robustness-table``: the saved robustness reports of checkpoints side by side, in Markdown."""
     from .robustness.report import REPORT_FILE, markdown_tables
 
     reports = {}
@@ -410,12 +419,14 @@ def cmd_robustness_table(args):
 
 
 def cmd_table(args):
-    from .report import markdown_table, read_report
+    """``table``: the ``report.json`` of run folders side by side, in Markdown."""
+    from .run_report import markdown_table, read_report
 
     print(markdown_table({Path(d).name: read_report(d) for d in args.runs}))
 
 
 def cmd_card(args):
+    """``card``: rewrite the model card and the Hub metadata (compute dtype, tokenizer config) of run folders."""
     from .model import drop_tokenizer_leftovers, record_fp32_compute
     from .model_card import write_model_card
 
@@ -426,11 +437,9 @@ def cmd_card(args):
         print(write_model_card(run))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sentiment", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ParserWithDefaults)
-    training = _training_options()
+# ---- the parser: one function per command, in the order --help lists them ------------------------
 
+def _add_train(sub, training: HfArgumentParser) -> None:
     p = sub.add_parser("train", parents=[training], help="fine-tune, evaluate and save a classifier")
     p.add_argument("--data", default="official",
                    help="official (25k/25k split), report (N of all 50k, 80/20), cad (CAD training pairs + a replay "
@@ -446,11 +455,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: 1)")
     p.set_defaults(func=cmd_train)
 
+
+def _add_experiment(sub, training: HfArgumentParser) -> None:
     p = sub.add_parser("experiment", parents=[training], help="the report's set-ups, evaluated on the CPU")
     p.add_argument("flow", choices=sorted(FLOWS),
                    help="flow1: 10k reviews on the CPU; flow2: 10k, flow3: 50k on the accelerator")
     p.set_defaults(func=cmd_experiment)
 
+
+def _add_evaluate_and_predict(sub) -> None:
     p = sub.add_parser("evaluate", parents=[_flags(CheckpointOptions, EvaluateOptions)],
                        help="metrics of a checkpoint on labelled reviews")
     p.set_defaults(func=cmd_evaluate)
@@ -460,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="*", help="reviews to classify, one per argument")
     p.set_defaults(func=cmd_predict)
 
+
+def _add_read_length(sub) -> None:
     p = sub.add_parser("read-length", parents=[_flags(CheckpointOptions)],
                        help="choose the tokens a checkpoint reads per review on its validation reviews; --save "
                             "records it and measures the test split at that length")
@@ -477,6 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "and rewrite predictions.csv.gz, report.json and the model card")
     p.set_defaults(func=cmd_read_length)
 
+
+def _add_robustness(sub) -> None:
     p = sub.add_parser("robustness", parents=[_flags(CheckpointOptions, RobustnessOptions)],
                        help="contrast pairs, behavioural tests and the error taxonomy of a checkpoint")
     p.set_defaults(func=cmd_robustness)
@@ -485,6 +502,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("checkpoints", nargs="+", help="checkpoint folders with a robustness.json")
     p.set_defaults(func=cmd_robustness_table)
 
+
+def _add_baseline(sub) -> None:
     p = sub.add_parser("baseline", help="TF-IDF + logistic regression on the same split")
     p.add_argument("--data", choices=["official", "report"], default="official", help="which split (as train)")
     p.add_argument("--size", type=positive_int,
@@ -493,6 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="runs/baseline", help="run folder")
     p.set_defaults(func=cmd_baseline)
 
+
+def _add_card_and_study(sub) -> None:
     p = sub.add_parser("card", help="(re)write the Hub metadata of run folders: the model card README.md from "
                                     "report.json, config.json's compute dtype (float32), a tokenizer config "
                                     "without machine-local leftovers")
@@ -509,15 +530,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=str(STUDY_REVIEWS), help="file to write")
     p.set_defaults(func=cmd_study)
 
-    add_data_commands(sub)  # data download: the IMDB archive, checked and converted
 
+def _add_table(sub) -> None:
     p = sub.add_parser("table", help="print run folders' reports side by side")
     p.add_argument("runs", nargs="+", help="run or checkpoint folders with a report.json")
     p.set_defaults(func=cmd_table)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """``python -m sentiment``'s parser: every command, each with its flags and its ``cmd_*`` as ``func``."""
+    parser = argparse.ArgumentParser(prog="python -m sentiment", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ParserWithDefaults)
+    training = _training_options()
+    _add_train(sub, training)
+    _add_experiment(sub, training)
+    _add_evaluate_and_predict(sub)
+    _add_read_length(sub)
+    _add_robustness(sub)
+    _add_baseline(sub)
+    _add_card_and_study(sub)
+    add_data_commands(sub)  # data download: the IMDB archive, checked and converted
+    _add_table(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` names (default: the command line's); the exit status: 0, 2 for an error the
+    user can fix (``sentiment.errors``), 130 when interrupted."""
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", message=".*TRANSFORMERS_CACHE.*")
     try:

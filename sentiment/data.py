@@ -14,19 +14,18 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-# Where the shared split lives (``$IMDB_DATA_DIR``, the per-user cache, ``shared/``) and how to get it.
-from .download import default_data_dir, missing_data_message
-
+from .cad import cad_training_mix
+from .download import missing_data_message  # how to get the shared split when it is missing
 # DataError is re-exported: every reader raises it, and callers catch it from here.
 from .errors import ArgumentError, DataError, DataMissingError  # noqa: F401
 from .labels import LABEL_IDS
+from .negation_data import negation_training_mix
+# Where the shared split lives: ``$IMDB_DATA_DIR``, the per-user cache, ``shared/`` (``sentiment.paths``).
+from .paths import SPLITS as SHARED_SPLITS
+from .paths import default_data_dir
+# Re-exported: callers of the readers ask this module which reviews no training part may hold.
+from .report_reviews import REPORT_REVIEW_IDS
 from .text import strip_line_breaks
-
-# The report's four misread reviews: never trained on, so what the app shows on
-# them is what a model does with text it has not seen.
-REPORT_REVIEW_IDS = ("train/pos/12398_8", "test/neg/8977_4", "train/neg/3907_3", "test/pos/1235_8")
-
-SHARED_SPLITS = ("train", "test")
 
 
 def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.DataFrame:
@@ -221,13 +220,9 @@ def training_data(data: str, size: int | None, seed: int, validation_size: float
         pool, validation = hold_out(imdb_train, validation_size, seed)
         held_out = set(validation["id"]) | set(REPORT_REVIEW_IDS)
         if data == "cad":
-            from .cad import cad_training_mix
-
             train = cad_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
             what, unit = "CAD training pairs (Kaushik et al., 2020)", "CAD text"
         else:
-            from .negation_data import negation_training_mix
-
             train = negation_training_mix(pool, seed, replay_ratio, held_out_ids=held_out)
             what, unit = "generated negation sentences (sentiment.negation_data)", "generated sentence"
         protocol = (f"{what} + a replay sample of IMDB train ({replay_ratio:g} per {unit}; "

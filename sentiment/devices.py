@@ -28,6 +28,7 @@ class DeviceError(ArgumentError):
 
 
 def mps_available() -> bool:
+    """Whether this torch has Apple's Metal (MPS) backend and the machine can use it."""
     return hasattr(torch.backends, "mps") and torch.backends.mps.is_available()
 
 

@@ -9,7 +9,7 @@ import torch
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 from tqdm.auto import tqdm
 
-from .labels import LABELS, predicted_class, predicted_label
+from .labels import LABELS, label_name, predicted_class, predicted_label
 from .devices import autocast, require_resolved
 from .tokenization import encode, pad_batch
 
@@ -65,7 +65,7 @@ def predictions_frame(reviews: pd.DataFrame, p_positive: np.ndarray) -> pd.DataF
     """The error study's table: ``id, review, sentiment, predicted, p_positive``."""
     frame = pd.DataFrame({"id": reviews["id"], "review": reviews["review"]})
     if "label" in reviews:
-        frame["sentiment"] = [LABELS[i] for i in reviews["label"]]
+        frame["sentiment"] = label_name(reviews["label"])
     frame["predicted"] = predicted_label(p_positive)
     frame["p_positive"] = np.round(p_positive, 6)
     return frame

@@ -1,6 +1,7 @@
-"""The error study's analysis: which test reviews each checkpoint gets wrong, and how two compare.
+"""The error study's analysis: which test reviews each checkpoint gets wrong, how two compare, and the
+error taxonomy's tags on those mistakes with each tag's saved error rate.
 
-Data in, data out: the app's Mistakes tab (``webapp/mistakes.py``) and the
+Data in, data out: the app's Mistakes tab (``webapp/mistakes_tab.py``) and the
 benchmarks call these on the shipped predictions.
 """
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .labels import LABEL_IDS, LABELS, predicted_class
-from .report import PREDICTIONS_FILE
+from .labels import LABEL_IDS, label_name, predicted_class
+from .robustness.taxonomy import TAGS, tag_reviews
+from .run_report import PREDICTIONS_FILE
 
 # Why each of the report's four misread reviews is hard (after the report's own reading).
 REPORT_NOTES = {
@@ -40,6 +42,17 @@ CAD_COMPARISONS = {
     "broken by contrast training": "the large checkpoint right, the CAD-trained one wrong",
 }
 
+# The error taxonomy's tags (``sentiment.robustness.taxonomy.TAGS``) as a person reads them.
+TAG_LABELS = {
+    "contrast_reversal": "contrast reversal",
+    "negation_dense": "dense negation",
+    "irony_cue": "irony cue",
+    "mostly_plot_summary": "mostly plot summary",
+    "borderline_rating": "borderline rating (4 or 7 stars)",
+    "extreme_rating": "extreme rating (1-2 or 9-10 stars)",
+    "beyond_max_length": "beyond max length",
+}
+
 
 def read_predictions(checkpoint: str | Path) -> pd.DataFrame:
     """A checkpoint's shipped test-set predictions: ``id, predicted, p_positive`` (and maybe ``sentiment``)."""
@@ -58,7 +71,7 @@ def compare(small: pd.DataFrame, large: pd.DataFrame, truth: pd.DataFrame) -> pd
     table = truth.set_index("id")[[c for c in ("label", "review") if c in truth]].join(
         small.set_index("id")[["predicted", "p_positive"]].add_prefix("small_"), how="inner").join(
         large.set_index("id")[["predicted", "p_positive"]].add_prefix("large_"), how="inner")
-    table["sentiment"] = table["label"].map(dict(enumerate(LABELS)))
+    table["sentiment"] = table["label"].map(label_name, na_action="ignore")
     table["comparison"] = _outcomes(table, "small", "large", list(COMPARISONS)[1:])
     # how sure each model was of the label it gave
     for model in ("small", "large"):
@@ -103,15 +116,20 @@ def cad_counts(table: pd.DataFrame) -> dict[str, int]:
 
 
 def counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many reviews of ``table`` (from :func:`compare`) fall in each comparison of the small and large
+    checkpoints, "both right" included."""
     return {name: int((table["comparison"] == name).sum())
             for name in ("both wrong", "fixed by more data", "broken by more data", "both right")}
 
 
-def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float = 0.5) -> pd.DataFrame:
+def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float = 0.5,
+             tag: str | None = None) -> pd.DataFrame:
     """Misclassified reviews of one kind, where the wrong model(s) were at least ``min_confidence`` sure.
 
-    ``table``: from :func:`compare` (and :func:`with_cad` for the ``CAD_COMPARISONS``); ``comparison``:
-    one of ``COMPARISONS`` (small against large) or ``CAD_COMPARISONS`` (large against CAD-trained).
+    ``table``: from :func:`compare` (and :func:`with_cad` for the ``CAD_COMPARISONS``, :func:`with_tags` for
+    ``tag``); ``comparison``: one of ``COMPARISONS`` (small against large) or ``CAD_COMPARISONS`` (large
+    against CAD-trained); ``tag``: one of the taxonomy's ``TAGS``, to keep only the reviews carrying it
+    (None: any).
 
     Sorted most confident first: the mistakes worth studying are the sure ones.
     """
@@ -128,10 +146,73 @@ def mistakes(table: pd.DataFrame, comparison: str = "all", min_confidence: float
     wrong = table[table[kind] != "both right"]
     if comparison != "all":
         wrong = wrong[wrong[kind] == comparison]
+    if tag is not None:
+        wrong = wrong[carrying(wrong, tag)]
     confidence = pd.concat([wrong[f"{m}_confidence"].where(wrong[f"{m}_predicted"] != wrong["sentiment"], 0)
                             for m in models], axis=1).max(axis=1)
     wrong = wrong.assign(confidence=confidence)
     return wrong[wrong["confidence"] >= min_confidence].sort_values("confidence", ascending=False)
+
+
+def misread_by_any(table: pd.DataFrame) -> pd.Series:
+    """True for each row of ``table`` (from :func:`compare`, maybe :func:`with_cad`) that some compared
+    checkpoint gets wrong: the rows :func:`mistakes` can return."""
+    wrong = table["comparison"] != "both right"
+    if "cad_comparison" in table:
+        wrong |= table["cad_comparison"] != "both right"
+    return wrong
+
+
+def with_tags(table: pd.DataFrame, tokenizer, max_length: int) -> pd.DataFrame:
+    """``table`` with a ``tags`` column: the error taxonomy's tags each mistake carries, a tuple of names in
+    ``TAGS`` order (``sentiment.robustness.taxonomy.tag_reviews``).
+
+    ``tokenizer`` and ``max_length`` (tokens read, specials included) are the checkpoint's whose saved
+    report the tags' error rates come from, so that "beyond max length" means what it means there. Only
+    the reviews some checkpoint gets wrong (:func:`misread_by_any`) and whose text is at hand are tagged:
+    the others are never listed, and tagging all 25,000 would take minutes. The rest get ``()``.
+    """
+    if "review" not in table:
+        return table.assign(tags=[()] * len(table))
+    has_text = table["review"].map(lambda text: isinstance(text, str))
+    tagged = tag_reviews(table.loc[misread_by_any(table) & has_text, ["id", "review"]], max_length, tokenizer)
+    names = {review_id: tuple(tag for tag, carried in row.items() if carried)
+             for review_id, row in tagged.iterrows()}
+    return table.assign(tags=[names.get(str(review_id), ()) for review_id in table["id"]])
+
+
+def carrying(rows: pd.DataFrame, tag: str) -> pd.Series:
+    """True for each of ``rows`` (tagged by :func:`with_tags`) that carries ``tag``, one of ``TAGS``."""
+    if tag not in TAGS:
+        raise ValueError(f"unknown tag {tag!r}; choose one of {', '.join(TAGS)}")
+    if "tags" not in rows:
+        raise ValueError(f"the reviews are not tagged, so none can be chosen by the tag {tag!r}")
+    return rows["tags"].map(lambda tags: tag in tags).astype(bool)
+
+
+def error_rate(errors: int, reviews: int) -> float:
+    """``errors`` / ``reviews``; NaN where there are no reviews."""
+    return errors / reviews if reviews else float("nan")
+
+
+def tag_error_rates(taxonomy: dict) -> pd.DataFrame:
+    """Each tag's error rate with it and without it, from the counts of a saved robustness report.
+
+    ``taxonomy``: the ``taxonomy`` section of a checkpoint's ``robustness.json``
+    (``sentiment.robustness.report.taxonomy_section``), whose counts cover every
+    test review the report tagged; a report that skipped the taxonomy has no tags.
+
+    Returns one row per tag, indexed by its name in the report's order: ``errors_with``, ``n_with``,
+    ``error_rate_with`` (the share of the reviews carrying the tag that the checkpoint misreads),
+    ``errors_without``, ``n_without``, ``error_rate_without`` (NaN where no review is on that side).
+    """
+    columns = ["errors_with", "n_with", "error_rate_with", "errors_without", "n_without", "error_rate_without"]
+    rows = {tag: {"errors_with": t["errors_with"], "n_with": t["n_with"],
+                  "error_rate_with": error_rate(t["errors_with"], t["n_with"]),
+                  "errors_without": t["errors_without"], "n_without": t["n_without"],
+                  "error_rate_without": error_rate(t["errors_without"], t["n_without"])}
+            for tag, t in taxonomy.get("tags", {}).items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("tag")
 
 
 def truth_with_texts(predictions: pd.DataFrame, reviews: pd.DataFrame | None) -> pd.DataFrame:

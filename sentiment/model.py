@@ -47,6 +47,8 @@ def check_model_source(name: str | None) -> None:
 
 
 def load_tokenizer(name: str | None):
+    """The tokenizer of ``name``: a checkpoint folder, a Hub id, or a short name such as ``minilm``
+    (``resolve_model_path``)."""
     return AutoTokenizer.from_pretrained(resolve_model_path(name))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .report import duration, read_report
+from .run_report import duration, read_report
 from .tokenization import HEAD_FRACTION
 
 BASE_MODEL_IDS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2"}
@@ -153,24 +153,29 @@ def model_card(report: dict, name: str, directory: Path | None = None) -> str:
     """The card of a fine-tuned run; ``directory``: its folder, where a trade-off against the checkpoint
     it continued is read (that checkpoint is looked for beside it)."""
     base, parent = hub_base_model(report["model"])
-    trade = ""
-    if parent and directory is not None:
-        sibling = directory.parent / parent
-        trade = trade_off(report, _json_or_none(directory / "robustness.json"),
-                          _json_or_none(sibling / "report.json"), _json_or_none(sibling / "robustness.json"), parent)
-    t, c = report["timings"], report.get("config", {})
-    attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
-                         else "the base model's attention dropout")
+    trade = _trade_off_beside(report, parent, directory) if parent and directory is not None else ""
+    read_length = report.get("read_length", report["max_length"])
+    metadata = card_metadata(report, name, library_name="transformers", pipeline_tag="text-classification",
+                             base_model=base)
+    return (f"{metadata}\n# {name}\n\n" + _usage_section(report, name, base, parent) + _data_section(report)
+            + _recipe_section(report) + _results_section(report) + reading_section(report) + trade
+            + f"\n## Limits\n\n{LIMITS.format(max_length=read_length)}")
+
+
+def _trade_off_beside(report: dict, parent: str, directory: Path) -> str:
+    """:func:`trade_off` against ``parent``, the checkpoint looked for beside ``directory``."""
+    sibling = directory.parent / parent
+    return trade_off(report, _json_or_none(directory / "robustness.json"),
+                     _json_or_none(sibling / "report.json"), _json_or_none(sibling / "robustness.json"), parent)
+
+
+def _usage_section(report: dict, name: str, base: str, parent: str | None) -> str:
+    """What the model is, how to run it, and what it reads: the card's opening, under its title."""
     max_length = report["max_length"]
     read_length = report.get("read_length", max_length)
     head = int((read_length - 2) * HEAD_FRACTION)
     stored = "fp16" if report.get("saved_dtype") == "fp16" else "fp32"
-    metadata = card_metadata(report, name, library_name="transformers", pipeline_tag="text-classification",
-                             base_model=base)
-    return f"""{metadata}
-# {name}
-
-A binary sentiment classifier for English movie reviews (`negative` / `positive`),
+    return f"""A binary sentiment classifier for English movie reviews (`negative` / `positive`),
 fine-tuned from [{base}](https://huggingface.co/{base}){f" (continuing this repository's `{parent}` checkpoint)" if parent else ""} on IMDB reviews
 (Maas et al., 2011) with this repository's `python -m sentiment train`.
 
@@ -192,7 +197,12 @@ Weights are stored as {stored} safetensors; `config.json` says `float32`, so
 carries the label names, `review_max_length` ({max_length}), the truncation length used in training, and
 `review_read_length` ({read_length}), the tokens it reads per review at inference.
 
-## Data
+"""
+
+
+def _data_section(report: dict) -> str:
+    """What the run trained and was tested on."""
+    return f"""## Data
 
 {CAD_NOTE if "CAD" in report['protocol'] else ""}- Training: {report['train_size']:,} reviews ({report['protocol']}), plus
   {report.get('validation_size', 0):,} held out from the training part to choose the best step.
@@ -200,30 +210,40 @@ carries the label names, `review_max_length` ({max_length}), the truncation leng
   (`train/pos/12398_8`, `test/neg/8977_4`, `train/neg/3907_3`, `test/pos/1235_8`)
   are never trained on.
 
-## Recipe
+"""
+
+
+def _recipe_section(report: dict) -> str:
+    """How the run trained: its settings, device, precision and time."""
+    t, c = report["timings"], report.get("config", {})
+    attention_dropout = (f"attention dropout {c['attention_dropout']}" if "attention_dropout" in c
+                         else "the base model's attention dropout")
+    return f"""## Recipe
 
 {c.get('epochs', 'n/a')} epoch(s), AdamW, learning rate {c.get('learning_rate', 'n/a')}, batch size
 {c.get('batch_size', 'n/a')}, linear warm-up over {c.get('warmup', 0):.0%} of the steps and linear decay,
 weight decay {c.get('weight_decay', 'n/a')}, gradient clipping at {c.get('max_grad_norm', 'n/a')},
-{attention_dropout}, max length {max_length} tokens with head + tail truncation, batches grouped by length;
+{attention_dropout}, max length {report['max_length']} tokens with head + tail truncation, batches grouped by length;
 trained on {report['device']['training']} in {report['mixed_precision']['training']}
 ({duration(t.get('training_s'))}, {t.get('training_samples_per_s', 0):.1f} samples/s),
 evaluated on {report['device']['evaluation']} in {report['mixed_precision']['evaluation']}
 ({duration(t.get('evaluation_s'))}).
 
-## Results on the test set
+"""
 
-Reading {read_length} tokens per review:
+
+def _results_section(report: dict) -> str:
+    """The test figures, at the length the model reads."""
+    return f"""## Results on the test set
+
+Reading {report.get('read_length', report['max_length'])} tokens per review:
 
 {_results(report)}
 
 `predictions.csv.gz` holds every test prediction (`id`, `sentiment`, `predicted`,
 `p_positive`); the review texts stay in the dataset.
 
-{reading_section(report)}{trade}
-## Limits
-
-{LIMITS.format(max_length=read_length)}"""
+"""
 
 
 def baseline_card(report: dict, name: str) -> str:
@@ -249,6 +269,8 @@ seconds with `python -m sentiment baseline --output checkpoints/{name}`.
 
 
 def write_model_card(directory: str | Path) -> Path:
+    """Write the model card ``README.md`` of the run folder ``directory`` from its ``report.json`` (the
+    baseline's card where the report records no training config); returns its path."""
     directory = Path(directory)
     path = directory / "README.md"
     report = read_report(directory)

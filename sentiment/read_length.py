@@ -36,6 +36,7 @@ class ReadingChoice:
     lengths: dict
 
     def to_dict(self) -> dict:
+        """The choice as JSON holds it (``report.json``'s ``reading``): lengths as string keys."""
         return {"chosen": self.chosen, "reason": self.reason,
                 "lengths": {str(n): figures for n, figures in self.lengths.items()}}
 
@@ -132,7 +133,7 @@ def record_reading(folder, choice: ReadingChoice, metrics: dict, predictions, ti
     import pandas as pd
 
     from .model import record_read_length
-    from .report import PREDICTIONS_FILE, read_report, write_report
+    from .run_report import PREDICTIONS_FILE, read_report, write_report
 
     folder = Path(folder)
     report = read_report(folder)

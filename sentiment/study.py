@@ -21,9 +21,9 @@ import pandas as pd
 
 from .data import REPORT_REVIEW_IDS, load_reviews
 from .errors import DataError
-from .labels import LABELS
+from .labels import label_name
 from .paths import CHECKPOINTS_DIR, STUDY_DIR
-from .report import PREDICTIONS_FILE
+from .run_report import PREDICTIONS_FILE
 
 STUDY_REVIEWS = STUDY_DIR / "reviews.csv.gz"
 # The app's example reviews (name, dataset id or text, the checkpoint that misreads it, a note).
@@ -72,7 +72,7 @@ def study_reviews(reviews: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
                         f"(first: {missing[0]}); is it the full IMDB dataset?")
     rows = by_id.loc[wanted]
     return pd.DataFrame({"id": wanted,
-                         "sentiment": [LABELS[int(label)] for label in rows["label"]],
+                         "sentiment": label_name(rows["label"]),
                          "rating": [rating_from_id(i) for i in wanted],
                          "review": rows["review"].tolist()})
 

@@ -30,6 +30,7 @@ class Cut:
 
     @property
     def dropped(self) -> int:
+        """How many content tokens the cut leaves unread, between head and tail."""
         return self.tail_start - self.head_end
 
 

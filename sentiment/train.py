@@ -22,7 +22,7 @@ from .arguments import check_values, length_in_tokens, number_in, positive_float
 from .labels import predicted_class
 from .devices import DEFAULT_PRECISION, Device, Precision, resolve_device, resolve_precision
 from .model import DEFAULT_BASE, load_classifier, load_tokenizer
-from .tokenization import DEFAULT_MAX_LENGTH, encode
+from .tokenization import DEFAULT_MAX_LENGTH, LONGEST_LENGTH, encode
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TrainConfig:
     model: str = field(default=DEFAULT_BASE, metadata={
         "help": "base checkpoint: path or Hub id (minilm: the embedded all-MiniLM-L6-v2)"})
     max_length: int = field(default=DEFAULT_MAX_LENGTH, metadata={
-        "help": "tokens read per review, head + tail ([CLS] and [SEP] included; BERT reads at most 512)"})
+        "help": f"tokens read per review, head + tail ([CLS] and [SEP] included; BERT reads at most {LONGEST_LENGTH})"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the training data"})
     learning_rate: float = field(default=5e-5, metadata={"help": "peak learning rate (AdamW)", "aliases": ["--lr"]})
     batch_size: int = field(default=16, metadata={"help": "reviews per optimizer step"})
@@ -66,6 +66,9 @@ class TrainConfig:
 
 @dataclass
 class TrainResult:
+    """What ``fine_tune`` hands back: the best validated model (plain, no autocast wrapper), its tokenizer, the
+    resolved device and precision, timings, the ``Trainer``'s log, and the data-parallel world."""
+
     model: object
     tokenizer: object
     device: str
@@ -115,32 +118,7 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
     validation_set = _examples(tokenizer, validation, config.max_length)
     tokenise_s = time.perf_counter() - start
 
-    args = TrainingArguments(
-        output_dir=str(work_dir),
-        per_device_train_batch_size=config.batch_size,
-        per_device_eval_batch_size=2 * config.batch_size,
-        learning_rate=config.learning_rate,
-        num_train_epochs=config.epochs,
-        warmup_steps=config.warmup,
-        lr_scheduler_type="linear",
-        weight_decay=config.weight_decay,
-        max_grad_norm=config.max_grad_norm,
-        train_sampling_strategy="group_by_length",
-        eval_strategy="steps",
-        eval_steps=config.eval_every,
-        save_strategy="steps",
-        save_steps=config.eval_every,
-        save_total_limit=2,
-        load_best_model_at_end=True,
-        metric_for_best_model="accuracy",
-        logging_steps=max(1, min(50, config.eval_every // 4)),
-        bf16=precision == "bf16",
-        fp16=precision == "fp16",
-        use_cpu=device == "cpu",
-        seed=config.seed,
-        disable_tqdm=not config.progress,
-        report_to="none",
-    )
+    args = _training_arguments(config, work_dir, device, precision)
     trainer = Trainer(
         model=model,
         args=args,
@@ -168,6 +146,38 @@ def fine_tune(train: pd.DataFrame, validation: pd.DataFrame, config: TrainConfig
                        trainer.state.log_history, args.world_size, trainer.is_world_process_zero())
 
 
+def _training_arguments(config: TrainConfig, work_dir: str | Path, device: str, precision: str) -> TrainingArguments:
+    """The ``Trainer``'s settings for ``config`` on the resolved ``device`` and ``precision``: the recipe (warm-up
+    and linear decay, clipping, batches grouped by length), a validation and a saved step every
+    ``eval_every`` steps into ``work_dir`` (two kept), and the best validated step loaded at the end."""
+    return TrainingArguments(
+        output_dir=str(work_dir),
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=2 * config.batch_size,
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.epochs,
+        warmup_steps=config.warmup,
+        lr_scheduler_type="linear",
+        weight_decay=config.weight_decay,
+        max_grad_norm=config.max_grad_norm,
+        train_sampling_strategy="group_by_length",
+        eval_strategy="steps",
+        eval_steps=config.eval_every,
+        save_strategy="steps",
+        save_steps=config.eval_every,
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="accuracy",
+        logging_steps=max(1, min(50, config.eval_every // 4)),
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        use_cpu=device == "cpu",
+        seed=config.seed,
+        disable_tqdm=not config.progress,
+        report_to="none",
+    )
+
+
 def last_complete_checkpoint(work_dir: str | Path) -> str | None:
     """The newest ``checkpoint-N`` folder in ``work_dir`` that the Trainer finished writing, or None.
 
@@ -191,4 +201,5 @@ def discard_work_dir(work_dir: str | Path) -> None:
 
 
 def config_dict(config: TrainConfig) -> dict:
+    """``config`` as the plain dict a run's ``report.json`` records."""
     return asdict(config)

@@ -30,7 +30,7 @@ from .evaluate import evaluate
 from .model import count_parameters, load_checkpoint, save_checkpoint
 from .model_card import write_model_card
 from .output_files import check_output_folder
-from .report import PREDICTIONS_FILE, REPORT_FILE, environment, markdown_table, read_report, write_report
+from .run_report import PREDICTIONS_FILE, REPORT_FILE, environment, markdown_table, read_report, write_report
 from .train import TrainConfig, config_dict, discard_work_dir, fine_tune, last_complete_checkpoint
 
 WORK_DIR = "trainer"  # the Trainer's saved steps, inside the run folder

@@ -12,8 +12,9 @@ import torch  # noqa: E402
 from transformers import BertConfig, BertForSequenceClassification  # noqa: E402
 
 from sentiment.data import load_reviews  # noqa: E402
+from sentiment.imdb_archive import DOWNLOAD_COMMAND  # noqa: E402
 from sentiment.labels import LABELS  # noqa: E402
-from sentiment.download import DATA_FILES, DOWNLOAD_COMMAND, default_data_dir  # noqa: E402
+from sentiment.paths import DATA_FILES, default_data_dir  # noqa: E402
 from sentiment.model import load_tokenizer, save_checkpoint  # noqa: E402
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from sentiment.mistakes import REPORT_NOTES
 from sentiment.predictor import Predictor
-from sentiment.robustness.contrast_pairs import load_pairs
+from sentiment.cad import load_pairs
 from sentiment.study import load_study_reviews
 from webapp.local_server import AppDidNotStart, space_environment, start_app, stop_app
 
@@ -105,6 +105,20 @@ def test_csv_files_are_classified_one_at_a_time():
     events = {fn.api_name: fn for fn in app.build_demo().fns.values()}
     assert (events["classify_csv"].concurrency_limit, events["classify_csv"].concurrency_id) == (1, "csv")
     assert events["explain"].concurrency_id == "explain" != events["classify"].concurrency_id
+    assert (events["edits"].concurrency_limit, events["edits"].concurrency_id) == (app.EXPLAIN_CONCURRENCY, "explain")
+
+
+def test_the_apps_charts_have_the_colours_of_their_downloads():
+    import gradio as gr
+
+    import app
+    from webapp import figures, model_tab
+
+    plots = [b for b in app.build_demo().blocks.values() if isinstance(b, (gr.BarPlot, gr.LinePlot))]
+    by_checkpoint = [p for p in plots if p.color == "checkpoint"]
+    assert len(by_checkpoint) == 3 and all(p.color_map == figures.checkpoint_colours() for p in by_checkpoint)
+    assert set(figures.checkpoint_colours()) == {LARGE_NAME, SMALL_NAME, CAD_NAME}
+    assert [p.color_map for p in plots if p.color == "series"] == [model_tab.CURVE_COLOURS]
 
 
 def test_checkpoints_are_offered_and_taken_by_name_and_no_path_leaks(client, app_url, space):
@@ -126,7 +140,8 @@ def test_classify_endpoint(client, predictors):
     assert label["label"] == "negative" == _label(p)
     assert _confidences(label) == pytest.approx({"negative": 1 - p, "positive": p}, abs=1e-4)
     tokens = len(predictors[LARGE_NAME].tokenizer(text, add_special_tokens=False)["input_ids"])
-    assert note == f"9 words, {tokens} word-piece tokens. The model read all of it (it reads up to 512 tokens)."
+    assert note == (f"9 words, {tokens} word-piece tokens. The model read all of it (it reads up to 512 tokens in "
+                    f"all, [CLS] and [SEP] included).")
 
 
 def test_bad_input_is_a_message_not_a_trace(client):
@@ -156,8 +171,8 @@ def test_patterns_endpoint_agrees_with_predict(client, tmp_path, predictors):
             ("Dull at first, yet the ending is wonderful.", "positive", "contrast"),
             ("What a triumph. Yeah right.", "negative", "irony")]
     pd.DataFrame(rows, columns=["review", "sentiment", "kind"]).to_csv(path, index=False)
-    summary, chart, table, shown, page = client.predict(LARGE_NAME, gradio_client.handle_file(str(path)), "kind",
-                                                        api_name="/patterns")
+    summary, chart, table, shown, page, chart_png = client.predict(
+        LARGE_NAME, gradio_client.handle_file(str(path)), "kind", api_name="/patterns")
     predicted = ["positive" if _p(predictors, LARGE_NAME, text) >= 0.5 else "negative" for text, _, _ in rows]
     assert [r[3] for r in shown["data"]] == predicted
     right = sum(p == gold for p, (_, gold, _) in zip(predicted, rows))
@@ -165,23 +180,49 @@ def test_patterns_endpoint_agrees_with_predict(client, tmp_path, predictors):
     assert {r[0] for r in table["data"]} == {"all", "contrast", "irony"}
     assert ("turn", "contrast") in {(r[1], r[0]) for r in table["data"]}
     assert Path(page).read_text().startswith("<!DOCTYPE html>")
+    assert Path(chart_png).read_bytes().startswith(b"\x89PNG")
 
 
-def test_lesson_endpoint_gives_each_step_by_number(client, predictors):
-    from webapp.lesson import STEPS
+# Lesson steps checked through the endpoint: the first, which the tab opens on, and "X, but Y".
+LESSON_STEPS = {1: ("### Step 1 of 6: Literal opinion words", "test/neg/11728_2"),
+                3: ('### Step 3 of 6: "X, but Y"', "test/neg/2593_1")}
 
-    heading, note, shown, original, edit, label_a, label_b, view_a, view_b, moved = client.predict(
-        LARGE_NAME, 3, api_name="/lesson")
-    assert heading == '### Step 3 of 6: "X, but Y"' and (original, edit) == STEPS[2].pair
-    assert "<b>A real test review</b> (<code>test/neg/2593_1</code>" in shown and WORD_SPAN.findall(shown)
+
+@pytest.mark.parametrize("n", sorted(LESSON_STEPS))
+def test_lesson_endpoint_gives_each_step_by_number(client, predictors, n):
+    from webapp.lesson_tab import STEPS
+
+    expected_heading, example = LESSON_STEPS[n]
+    heading, note, shown, original, edit, label_a, label_b, view_a, view_b, moved, page = client.predict(
+        LARGE_NAME, n, api_name="/lesson")
+    assert heading == expected_heading and (original, edit) == STEPS[n - 1].pair
+    assert f"<b>A real test review</b> (<code>{example}</code>" in shown and WORD_SPAN.findall(shown)
+    assert note.startswith(STEPS[n - 1].notice)
     for label, text in ((label_a, original), (label_b, edit)):
         assert label["label"] == _label(_p(predictors, LARGE_NAME, text))
+
+
+def test_lesson_endpoint_ends_on_the_lab_reports_reviews(client):
     assert client.predict(LARGE_NAME, 6, api_name="/lesson")[0] == "### Step 6 of 6: The lab report's four reviews"
+
+
+def test_a_lesson_step_downloads_as_a_self_contained_page(client):
+    heading, note, shown, *_, view_a, view_b, moved, page = client.predict(LARGE_NAME, 3, api_name="/lesson")
+    text = Path(page).read_text(encoding="utf-8")
+    assert Path(page).suffix == ".html" and text.startswith("<!DOCTYPE html>")
+    assert '<h1>Step 3 of 6: &quot;X, but Y&quot;</h1>' in text and "<title>Step 3 of 6: " in text
+    # nothing fetched from elsewhere: no script, no stylesheet, no image, no link out
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I) and "<script" not in text.lower()
+    assert "<style>" in text and "@import" not in text
+    # what the tab shows, in its colours: the example with its parts, both texts of the pair
+    assert shown in text and view_a in text and view_b in text and WORD_SPAN.findall(text)
 
 
 def test_explain_endpoint(client, predictors):
     text = "This is the worst movie I have ever seen."
-    verdict, highlighted, top_words, trust = client.predict(LARGE_NAME, text, "ig", 0, True, api_name="/explain")
+    verdict, highlighted, top_words, trust, page = client.predict(LARGE_NAME, text, "ig", 0, True,
+                                                                  api_name="/explain")
+    assert Path(page).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     shown = re.fullmatch(r"Prediction: \*\*negative\*\* \(P positive (\d\.\d\d)\)\. Explained: the margin of "
                          r"\*negative\* by integrated gradients\.", verdict)
     assert shown and float(shown[1]) == pytest.approx(_p(predictors, LARGE_NAME, text), abs=0.0051)
@@ -239,21 +280,33 @@ def test_mistakes_list_has_texts_without_the_dataset(client, study_reviews):
                       f"({len(study_reviews):,} reviews, `reviews.csv.gz`)."
                       + (" The table lists the 500 surest." if n["both wrong"] > 500 else ""))
     columns, rows = table["headers"], table["data"]
-    assert columns == ["id", "true", "small says", "large says", "CAD-trained says", "comparison", "review"]
+    assert columns == ["id", "true", "small says", "large says", "CAD-trained says", "comparison", "tags", "review"]
     assert len(rows) == min(n["both wrong"], 500)
     wrong_ids = set(both.loc[both.small_wrong & both.large_wrong, "id"])
     assert all(row[0] in wrong_ids and row[5] == "both wrong" for row in rows)
     for row in rows:  # the review's text, whitespace collapsed, cut at 160 characters with "..." where cut
         whole = " ".join(study_reviews.at[row[0], "review"].split())
-        assert row[6] == (whole[:160] + "..." if len(whole) > 160 else whole), row[0]
+        assert row[7] == (whole[:160] + "..." if len(whole) > 160 else whole), row[0]
     # before and after contrast training: the large checkpoint's mistakes the CAD-trained one fixes
     table, _ = client.predict("fixed by contrast training", 0.5, api_name="/mistakes")
     fixed_ids = set(both.loc[both.large_wrong & ~both.cad_wrong, "id"])
     assert len(table["data"]) == min(len(fixed_ids), 500) and {row[0] for row in table["data"]} <= fixed_ids
 
 
+def test_mistakes_by_a_tag_of_the_error_taxonomy_without_the_dataset(client):
+    # a borderline rating (4 or 7 stars) is read from the id, so the rows are checked without the tagger
+    table, counts = client.predict("broken by more data", 0.5, "borderline_rating", api_name="/mistakes")
+    both = _shipped_comparison()
+    broken = both.loc[~both.small_wrong & both.large_wrong, "id"]
+    borderline = {i for i in broken if i.rsplit("_", 1)[1] in ("4", "7")}
+    assert {row[0] for row in table["data"]} == borderline
+    assert all("borderline rating (4 or 7 stars)" in row[6].split(", ") for row in table["data"])
+    assert counts.startswith(f"**{len(borderline):,}** reviews shown.") and "**borderline rating" in counts
+
+
 def test_show_and_explain_the_report_review_and_a_review_both_get_wrong(client, predictors, study_reviews):
-    header, small, large = client.predict("test/neg/8977_4", api_name="/show_mistake")
+    header, small, large, page = client.predict("test/neg/8977_4", api_name="/show_mistake")
+    assert small in Path(page).read_text(encoding="utf-8")  # the download: both views side by side
     assert header.startswith("**test/neg/8977_4**, true label **negative**. ")
     assert header.endswith(f"\n\n*Why it is hard:* {REPORT_NOTES['test/neg/8977_4']}")
     verdicts = _verdicts(header)
@@ -264,7 +317,7 @@ def test_show_and_explain_the_report_review_and_a_review_both_get_wrong(client, 
     assert len(WORD_SPAN.findall(small)) == len(WORD_SPAN.findall(large)) > 50 and small != large
     table, _ = client.predict("both wrong", 0.5, api_name="/mistakes")
     both_wrong = table["data"][0][table["headers"].index("id")]
-    header, small, large = client.predict(both_wrong, api_name="/show_mistake")
+    header, small, large, _ = client.predict(both_wrong, api_name="/show_mistake")
     truth = "negative" if "/neg/" in both_wrong else "positive"
     assert header.startswith(f"**{both_wrong}**, true label **{truth}**. ")
     assert {label for label, _ in _verdicts(header).values()} == {"positive", "negative"} - {truth}  # both wrong
@@ -287,12 +340,13 @@ def test_pinned_report_reviews_have_predictions(client, predictors, study_review
             assert shown == f"{_label(p)} ({p:.2f})", (review_id, name)
 
 
-def test_robustness_view_and_a_failing_case_side_by_side(client):
+def test_robustness_tab_and_a_failing_case_side_by_side(client):
     # what the shipped reports hold, read here from the files
     reports = {name: json.loads((REPO / "checkpoints" / name / "robustness.json").read_text())
                for name in (LARGE_NAME, SMALL_NAME, CAD_NAME)}
-    note, capabilities, tags, tag_table, pairs, cases, push_chart, push_table = client.predict(
+    note, capabilities, tags, tag_table, pairs, cases, push_chart, push_table, *charts = client.predict(
         api_name="/robustness")
+    assert len(charts) == 3 and all(Path(png).read_bytes().startswith(b"\x89PNG") for png in charts)
     # the push per part, as saved by explain.push: the large checkpoint's turn of "X, but Y", read right
     turn = reports[LARGE_NAME]["behaviour"]["capabilities"]["contrast_but"]["attribution"]["right"]["parts"]["turn"]
     assert [r[4] for r in push_table["data"] if r[:4] == ["contrast_but", "turn", LARGE_NAME, "right"]] == [
@@ -315,8 +369,9 @@ def test_robustness_view_and_a_failing_case_side_by_side(client):
     key = next(row[-1] for row in cases["data"] if row[-1].startswith(f"{LARGE_NAME}|pair|"))
     pair_id = key.split("|")[2]
     assert pair_id == (failing["original_wrong"] + failing["edited_wrong"])[0]
-    original, variant, label_a, label_b, view_a, view_b, moved, note, marked = client.predict(
+    original, variant, label_a, label_b, view_a, view_b, moved, note, marked, page = client.predict(
         key, api_name="/robustness_case")
+    assert view_a in Path(page).read_text(encoding="utf-8")
     pair = load_pairs().query("pair_id == @pair_id").set_index("kind")
     # whole texts, a <br /> shown as a line break
     assert (original, variant) == tuple(re.sub(r"(?i)<br\s*/?>", "\n", pair.at[k, "review"])
@@ -336,7 +391,8 @@ def test_robustness_view_and_a_failing_case_side_by_side(client):
 def test_contrast_and_model_endpoints(client, predictors):
     review = "A technical marvel, but the narration is silly and it cannot be taken seriously."
     edited = "A technical marvel, and the narration is fine."
-    label_a, label_b, view_a, view_b, moved = client.predict(LARGE_NAME, review, edited, api_name="/contrast")
+    label_a, label_b, view_a, view_b, moved, page = client.predict(LARGE_NAME, review, edited, api_name="/contrast")
+    assert view_b in Path(page).read_text(encoding="utf-8")
     for label, text in ((label_a, review), (label_b, edited)):
         p = _p(predictors, LARGE_NAME, text)
         assert label["label"] == _label(p)
@@ -344,17 +400,33 @@ def test_contrast_and_model_endpoints(client, predictors):
     assert [w for _, _, w in WORD_SPAN.findall(view_b)] == "A technical marvel , and the narration is fine .".split()
     _moved_changes_add_up(moved)
     # the same pair under another checkpoint: that checkpoint's own reading, not the first one's
-    label_a, label_b, _, view_b, moved = client.predict(SMALL_NAME, review, edited, api_name="/contrast_other")
+    label_a, label_b, _, view_b, moved, _ = client.predict(SMALL_NAME, review, edited, api_name="/contrast_other")
     for label, text in ((label_a, review), (label_b, edited)):
         p = _p(predictors, SMALL_NAME, text)
         assert _confidences(label) == pytest.approx({"negative": 1 - p, "positive": p}, abs=1e-3)
     _moved_changes_add_up(moved)
-    details, confusion, curve = client.predict(LARGE_NAME, api_name="/model")
+    details, confusion, curve, confusion_png, curve_png = client.predict(LARGE_NAME, api_name="/model")
+    assert all(Path(png).read_bytes().startswith(b"\x89PNG") for png in (confusion_png, curve_png))
     report = json.loads((REPO / "checkpoints" / LARGE_NAME / "report.json").read_text())
     assert details.startswith(f"**{LARGE_NAME}**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`.\n")
     assert (f"- Parameters: {report['parameters']['total']:,} in all, {report['parameters']['head']:,} in the "
             "classifier head.") in details.split("\n")
     assert confusion["type"] == "matplotlib" and confusion["plot"]
+
+
+def test_edits_endpoint_scores_the_swapped_and_negated_review(client, predictors):
+    review = "A technical marvel, but it cannot be taken seriously."
+    table, note = client.predict(LARGE_NAME, review, api_name="/edits")
+    assert table["headers"] == ["edit", "description", "text", "P(positive)", "verdict", "flips"]
+    rows = {row[2]: row for row in table["data"]}
+    p_review = _p(predictors, LARGE_NAME, review)
+    for text in ("It cannot be taken seriously, but a technical marvel.",
+                 "A technical marvel, but it can be taken seriously."):
+        _, _, _, shown, verdict, flips = rows[text]
+        p = _p(predictors, LARGE_NAME, text)
+        assert 0 <= shown <= 1 and shown == pytest.approx(p, abs=6e-4)  # shown to 3 places
+        assert verdict == _label(p) and flips == ("yes" if _label(p) != _label(p_review) else "no")
+    assert note.startswith(f"The review: **{_label(p_review)}** (P(positive) {p_review:.3f}) under `{LARGE_NAME}`.")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -378,14 +450,22 @@ def test_in_a_real_browser(app_url, client, tmp_path, predictors, study_reviews)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(app_url)
-        # The lesson opens first, on its first step; Next moves to the second, explained on arrival.
-        page.get_by_text("Step 1 of 6: Literal opinion words").wait_for(timeout=60_000)
-        page.get_by_text("A real test review").first.wait_for(timeout=60_000)
-        screenshot(page, "0-lesson.png")
-        page.get_by_role("button", name="Next", exact=True).click()
-        page.get_by_text("Step 2 of 6: Negation").wait_for(timeout=60_000)
-        expect(page.get_by_label("Minimal edit", exact=True)).to_have_value("Nothing about the script was tedious.",
-                                                                           timeout=60_000)
+        # The lesson opens first, on its first step; a student follows it to the end with Next, each step
+        # showing its heading, its note with the measured pattern, its example and its minimal pair.
+        from webapp.lesson_tab import REPORT_STEP, STEPS
+
+        for n, (title, pair) in enumerate([*((s.title, s.pair) for s in STEPS), (REPORT_STEP, STEPS[2].pair)], 1):
+            if n > 1:
+                page.get_by_role("button", name="Next", exact=True).click()
+            page.get_by_text(f"Step {n} of 6: {title}").wait_for(timeout=60_000)
+            expect(page.get_by_label("Original", exact=True).first).to_have_value(pair[0], timeout=60_000)
+            expect(page.get_by_label("Minimal edit", exact=True)).to_have_value(pair[1], timeout=60_000)
+            # the pattern: measured figures from the checkpoint's report, a table of the four reviews at the end
+            page.get_by_text(re.compile(r"Measured on the 25,000 test reviews|fails \*?\*?\d|misread these four"
+                                        )).first.wait_for(timeout=30_000)
+            page.get_by_text(re.compile("A real test review|with its parts marked")).first.wait_for(timeout=30_000)
+            page.wait_for_timeout(500)  # the pair's coloured views follow the texts
+            screenshot(page, f"0-lesson-{n}.png")
         page.get_by_role("tab", name="Classify").click()
         # The report's examples come from the shipped study file: no dataset here.
         page.get_by_text("report test/neg/8977_4").first.click()
@@ -401,7 +481,7 @@ def test_in_a_real_browser(app_url, client, tmp_path, predictors, study_reviews)
         page.get_by_text("Trust").first.wait_for(timeout=60_000)
         words = page.locator("#attributions span.word")
         # every word the model read, as the API's explanation of the same text has them
-        _, highlighted, _, _ = client.predict(LARGE_NAME, text, "ig", 0, False, api_name="/explain")
+        _, highlighted, _, _, _ = client.predict(LARGE_NAME, text, "ig", 0, False, api_name="/explain")
         assert words.count() == len(WORD_SPAN.findall(highlighted)) > 50
         # rendered, not shown as markup: each word has its colour, green or red
         colours = words.evaluate_all("ws => ws.map(w => getComputedStyle(w).backgroundColor)")
@@ -432,4 +512,4 @@ def test_in_a_real_browser(app_url, client, tmp_path, predictors, study_reviews)
             screenshot(page, f"{number}-{tab.lower()}.png")
         page.get_by_text("Parameters:").first.wait_for(timeout=30_000)
         browser.close()
-    assert len(taken) == 8 and all(path.stat().st_size > 10_000 for path in taken)
+    assert len(taken) == 13 and all(path.stat().st_size > 10_000 for path in taken)

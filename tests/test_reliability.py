@@ -116,9 +116,12 @@ CONFIDENCE_RANGE = "The minimum confidence must be a number from 0.5 to 1; got"
     ("explain", [LARGE_NAME, "A fine film.", "ig", "abc", False], f"{STEPS_RANGE} 'abc'."),
     ("explain", [LARGE_NAME, "A fine film.", "ig", None, False], f"{STEPS_RANGE} None."),
     ("explain", [LARGE_NAME, "A fine film.", "ig", float("nan"), False], f"{STEPS_RANGE} nan."),  # JSON's NaN
-    ("mistakes", ["all", "abc"], f"{CONFIDENCE_RANGE} 'abc'."),
-    ("mistakes", ["all", None], f"{CONFIDENCE_RANGE} None."),
-    ("mistakes", ["all", float("nan")], f"{CONFIDENCE_RANGE} nan."),  # was 0 rows, without a word
+    ("mistakes", ["all", "abc", "any tag"], f"{CONFIDENCE_RANGE} 'abc'."),
+    ("mistakes", ["all", None, "any tag"], f"{CONFIDENCE_RANGE} None."),
+    ("mistakes", ["all", float("nan"), "any tag"], f"{CONFIDENCE_RANGE} nan."),  # was 0 rows, without a word
+    ("mistakes", ["all", 0.5, "sarcasm"], "Which tag: 'sarcasm' is not one of any tag, contrast_reversal, "
+                                          "negation_dense, irony_cue, mostly_plot_summary, borderline_rating, "
+                                          "extreme_rating, beyond_max_length."),
     ("classify", [LARGE_NAME], "/classify takes 2 values, in this order: checkpoint, text; it was sent 1."),
 ])
 def test_a_crafted_value_is_named_in_one_line(app_url, api_name, data, message):
@@ -128,7 +131,7 @@ def test_a_crafted_value_is_named_in_one_line(app_url, api_name, data, message):
 
 @needs_checkpoints
 def test_occlusion_agreement_of_one_word_says_it_cannot_be_computed(client):
-    *_, trust = client.predict(LARGE_NAME, "Great", "ig", 0, True, api_name="/explain")
+    _, _, _, trust, _ = client.predict(LARGE_NAME, "Great", "ig", 0, True, api_name="/explain")
     assert ("- Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read 1); a "
             "rank correlation needs words to rank.") in trust.split("\n")
     assert "nan" not in trust
@@ -146,7 +149,8 @@ def test_an_empty_csv_asks_only_for_the_review_column(client, tmp_path):
 @needs_checkpoints
 def test_an_unread_middle_of_punctuation_is_counted_in_tokens(client):
     # "good", 600 "!" and "bad": 602 tokens, of which the checkpoint reads 510 (512 less [CLS] and [SEP])
-    *_, trust = client.predict(LARGE_NAME, "good " + "!" * 600 + " bad", "ig", 8, False, api_name="/explain")
+    _, _, _, trust, _ = client.predict(LARGE_NAME, "good " + "!" * 600 + " bad", "ig", 8, False,
+                                       api_name="/explain")
     assert trust.split("\n")[-1] == ("- Not read: ... 92 tokens of punctuation or symbols not read by the model "
                                      "...; the classifier keeps the head and tail of long reviews, and the marker "
                                      "in the text shows where the gap is.")

@@ -7,13 +7,14 @@ here, so no path reaches the page, the API description or an error message.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
 from explain import Explainer
 from sentiment.errors import CheckpointError
 from sentiment.paths import CAD_CHECKPOINT, CHECKPOINTS_DIR, LARGE_CHECKPOINT, SMALL_CHECKPOINT
 from sentiment.predictor import Predictor
+
+from .shared_cache import computed_once
 
 # The default is the checkpoint trained on the most reviews.
 PREFERRED = (LARGE_CHECKPOINT, SMALL_CHECKPOINT, CAD_CHECKPOINT)
@@ -33,6 +34,7 @@ def available_checkpoints(directory: Path = CHECKPOINTS_DIR) -> dict[str, str]:
 
 
 def checkpoint_names() -> list[str]:
+    """What the checkpoint picker offers: the names of ``available_checkpoints()``, the default first."""
     return list(available_checkpoints())
 
 
@@ -55,7 +57,7 @@ def predictor(name: str) -> Predictor:
     return _loaded_predictor(name)
 
 
-@lru_cache(maxsize=4)
+@computed_once  # the names are checked against the list first, so the cache holds at most one per checkpoint
 def _loaded_predictor(name: str) -> Predictor:
     return Predictor.from_pretrained(locate(name), device="cpu")
 
@@ -70,6 +72,6 @@ def explainer(name: str) -> Explainer:
     return _loaded_explainer(name)
 
 
-@lru_cache(maxsize=4)
+@computed_once
 def _loaded_explainer(name: str) -> Explainer:
     return Explainer.from_pretrained(locate(name))

@@ -24,6 +24,10 @@ def for_the_page(message: str) -> str:
 def user_errors(handler):
     """Wrap a Gradio handler so the errors meant for people reach them as ``gr.Error``.
 
+    The rule is the command line's (``sentiment.errors.run_command``): a :class:`UserError` (bad data, a bad
+    value, no such checkpoint) speaks to the user; anything else, a bare ``ValueError`` from deeper code
+    included, is a bug: it propagates, Gradio logs its traceback and the page shows a generic error.
+
     Gradio renders an error's message as HTML, and messages may echo what the
     user typed: ``<``, ``>`` and ``&`` are escaped so that text stays text; the
     folders of server paths are dropped (:func:`for_the_page`).
@@ -32,7 +36,7 @@ def user_errors(handler):
     def wrapped(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
-        except (UserError, ValueError) as error:
+        except UserError as error:
             raise gr.Error(for_the_page(str(error)), print_exception=False) from None
     return wrapped
 
@@ -70,6 +74,7 @@ class SpeakingBlocks(gr.Blocks):
     """
 
     def validate_inputs(self, block_fn, inputs):
+        """Refuse a call sent fewer values than the event takes with a ``gr.Error`` naming them, in order."""
         expected = len(block_fn.inputs)
         if len(inputs) < expected:
             names = list(inspect.signature(block_fn.fn).parameters)[:expected] if block_fn.fn else []

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from sentiment.data import REPORT_REVIEW_IDS, load_reviews
 from sentiment.errors import DataError
 from sentiment.study import EXAMPLES_FILE, STUDY_REVIEWS, load_study_reviews
 
+from .shared_cache import computed_once
 
 
-@lru_cache(maxsize=1)
+@computed_once
 def dataset_reviews():
     """Labelled reviews by id: all 50k where the dataset is installed, else the study file.
 

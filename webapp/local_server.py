@@ -43,6 +43,7 @@ class AppDidNotStart(RuntimeError):
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that no process listens on now (the system picks it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -88,6 +89,7 @@ def start_app(folder: str | os.PathLike, env: dict[str, str], log_path: str | os
 
 
 def stop_app(process: subprocess.Popen) -> None:
+    """Stop the app started by ``start_app``: asked to end, then killed after 30 s if it has not."""
     process.terminate()
     try:
         process.wait(timeout=30)

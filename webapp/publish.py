@@ -9,7 +9,9 @@ The upload goes through ``huggingface_hub`` (``create_repo`` + ``upload_folder``
 not ``git push``: files over the Hub's 10 MB limit for plain files (the model
 weights) go to its large-file storage by themselves, and no git history with
 old weights travels along. The Space's ``requirements.txt`` is
-``requirements-space.txt``: the CPU build of torch and nothing only training needs.
+``requirements-space.txt``: the CPU build of torch and nothing only training needs. Its
+``README.md`` is not this repository's: it is a short page for visitors built by
+``webapp.space_readme`` from README.md's front matter and the checkpoints' ``report.json`` files.
 """
 from __future__ import annotations
 
@@ -19,11 +21,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sentiment.errors import UserError
 from sentiment.paths import CHECKPOINTS_DIR, REPO_ROOT, STUDY_DIR
+
+from .space_readme import read_checkpoint_reports, space_readme
 
 # Everything the app imports or reads; nothing else (no tests, benchmarks, training runs or data).
 PACKAGES = ("sentiment", "explain", "webapp")
-TOP_FILES = ("app.py", "README.md")  # README.md carries the Space's configuration in its front matter
+TOP_FILES = ("app.py", "README.md")  # README.md: where the Space's front matter is read (SPACE_README)
+# Written, not copied: the Space's page for visitors, configured by README.md's front matter.
+SPACE_README = "README.md"
 SPACE_REQUIREMENTS = REPO_ROOT / "requirements-space.txt"
 # The Hub refuses plain files over 10 MB; upload_folder sends bigger ones to its large-file storage.
 HUB_PLAIN_FILE_LIMIT = 10 * 1024 * 1024
@@ -50,16 +57,32 @@ def space_files(repo: Path = REPO_ROOT) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
+def staged_readme(repo: Path = REPO_ROOT) -> str:
+    """The Space's README.md (``webapp.space_readme``): README.md's front matter, then the visitors' page
+    with the figures of every checkpoint under ``repo``'s ``checkpoints/``."""
+    try:
+        return space_readme((repo / SPACE_README).read_text(encoding="utf-8"),
+                            read_checkpoint_reports(repo / CHECKPOINTS_DIR.name))
+    except UserError as error:  # no front matter, or a report.json that cannot be read (DataErrors)
+        raise PublishError(f"cannot write the Space's README.md: {error}") from None
+
+
 def stage(destination: str | Path, repo: Path = REPO_ROOT) -> list[tuple[str, int]]:
-    """Copy the Space's files into ``destination`` (new or empty); returns ``(path, bytes)`` for each."""
+    """Copy the Space's files into ``destination`` (new or empty), README.md written for the Space
+    (``staged_readme``); returns ``(path, bytes)`` for each."""
     destination = Path(destination)
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise PublishError(f"{destination} exists and is not an empty folder; stage into a new one")
+    files = space_files(repo)
+    readme = staged_readme(repo)  # before copying anything: a README that cannot be written stages nothing
     listing = []
-    for name, source in space_files(repo).items():
+    for name, source in files.items():
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        if name == SPACE_README:
+            target.write_text(readme, encoding="utf-8")
+        else:
+            shutil.copy2(source, target)
         listing.append((name, target.stat().st_size))
     return listing
 
@@ -92,6 +115,8 @@ def upload(folder: str | Path, repo_id: str, *, private: bool = False, token: st
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m webapp.publish``: stage, list, and upload unless ``--dry-run``; the exit status: 0, or 2
+    with ``error: ...`` on stderr for a problem the person running it can fix."""
     parser = argparse.ArgumentParser(prog="python -m webapp.publish", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo-id", help="the Space to create or update, as USER/NAME (not needed with --dry-run)")

@@ -2,8 +2,8 @@
 
 Three measurements, one module each, assembled by ``report``:
 
-- ``contrast_pairs``: counterfactually edited IMDB reviews (CAD dev), accuracy
-  on originals and edits, and consistency (both right);
+- ``contrast_pairs``: counterfactually edited IMDB reviews (CAD dev, read by
+  ``sentiment.cad``), accuracy on originals and edits, and consistency (both right);
 - ``behaviour``: CheckList-style tests generated from the project's own
   templates (negation, "X, but Y", irony, intensifiers and hedges, invariance,
   directional sentences);

@@ -1,79 +1,26 @@
-"""Contrast pairs: IMDB reviews and their minimal label-flipping edits (CAD dev).
+"""Contrast pairs: how a model reads IMDB reviews and their minimal label-flipping edits (CAD dev).
 
 Kaushik, Hovy & Lipton (ICLR 2020) had people edit IMDB reviews as little as
 possible so that the label flips. A model that read the review's verdict gets
 both right; a model that keyed on topic or style words gets the original
-right (its training split holds the originals) and the edit wrong. The shipped
-copy, ``study/cad_dev_paired.csv.gz``, keeps their attribution in
-``study/CAD-README.md``.
+right (its training split holds the originals) and the edit wrong. The pairs
+are read by ``sentiment.cad.load_pairs`` (the shipped copy,
+``study/cad_dev_paired.csv.gz``, keeps their attribution in
+``study/CAD-README.md``); this module scores a model's readings of them.
 """
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..labels import LABEL_IDS, predicted_class
-from ..paths import REPO_ROOT, STUDY_DIR
-
-CAD_FILE = "dev_paired.csv.gz"
-REPO = REPO_ROOT
-SHIPPED_CAD = STUDY_DIR / "cad_dev_paired.csv.gz"
-COLUMNS = ("pair_id", "kind", "sentiment", "review", "imdb_id")
-KINDS = ("original", "edited")
-
-
-def default_cad_path() -> Path:
-    """``$CAD_DATA_DIR/dev_paired.csv.gz``; else ``shared/data/cad`` next to or above the repository;
-    else the copy shipped in ``study/``, so a bare clone runs too."""
-    if os.environ.get("CAD_DATA_DIR"):
-        return Path(os.environ["CAD_DATA_DIR"]) / CAD_FILE
-    for candidate in (REPO / "shared/data/cad" / CAD_FILE, REPO.parent / "shared/data/cad" / CAD_FILE):
-        if candidate.is_file():
-            return candidate
-    return SHIPPED_CAD
-
-
-def load_pairs(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The pairs, original row first, sorted by ``pair_id``, with an integer ``label``.
-
-    Raises ``DataError`` unless every pair has exactly one original and one
-    edit of opposite sentiment.
-    """
-    path = Path(path) if path is not None else default_cad_path()
-    if not path.is_file():
-        raise DataError(f"{path}: no such file (the contrast pairs, CAD dev; set CAD_DATA_DIR to the folder "
-                        f"holding {CAD_FILE}, or restore {SHIPPED_CAD.relative_to(REPO)})")
-    try:
-        frame = pd.read_csv(path, dtype={"pair_id": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, EOFError) as error:
-        raise DataError(f"{path}: not a readable CSV ({str(error).strip()})") from None
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(f"{path}: missing column {', '.join(map(repr, missing))}; expected {', '.join(COLUMNS)}")
-    frame["label"] = frame["sentiment"].str.strip().str.lower().map(LABEL_IDS)
-    if frame["label"].isna().any() or not frame["kind"].isin(KINDS).all():
-        raise DataError(f"{path}: every row needs sentiment positive/negative and kind original/edited")
-    grouped = frame.groupby("pair_id")
-    bad = grouped["kind"].apply(lambda k: sorted(k) != sorted(KINDS)) | (grouped["label"].nunique() != 2)
-    if bad.any():
-        raise DataError(f"{path}: pair {bad[bad].index[0]} is not one original and one edit of opposite "
-                        f"sentiment")
-    frame["label"] = frame["label"].astype(int)
-    frame["kind"] = pd.Categorical(frame["kind"], categories=KINDS, ordered=True)
-    order = frame.assign(_n=pd.to_numeric(frame["pair_id"], errors="coerce"))
-    frame = frame.loc[order.sort_values(["_n", "pair_id", "kind"]).index]
-    frame["kind"] = frame["kind"].astype(str)
-    return frame[[*COLUMNS, "label"]].reset_index(drop=True)
+from ..labels import predicted_class
 
 
 def pair_table(pairs: pd.DataFrame, p_positive: np.ndarray) -> pd.DataFrame:
     """One row per pair: both texts, their true labels, P(positive) and whether each was right.
 
-    ``pairs`` is ``load_pairs``'s frame; ``p_positive`` a model's P(positive)
+    ``pairs`` is ``sentiment.cad.load_pairs``'s frame; ``p_positive`` a model's P(positive)
     for its rows, in the same order.
     """
     rows = pairs.assign(p_positive=np.asarray(p_positive, dtype=float))

@@ -31,6 +31,21 @@ NEGATIVE_WORDS = frozenset("""
 # ("not at all good" -> negative, "never boring" -> positive).
 NEGATORS = frozenset("not no never nothing none nobody neither nor without hardly barely cannot".split())
 NEGATION_SCOPE = 3
+# The stems of "n't" contractions that are not the word itself: "can't" is "can" + "not", not "ca" + "not".
+CONTRACTION_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
+
+# Opposites for the edits a teacher tries (``edits.suggest_edits``: "great" -> "terrible"). Pairs of a
+# positive and a negative word of the lists above, each used the same way in a sentence (adjective for
+# adjective, verb form for verb form), so that the swap leaves the grammar alone; one partner per word,
+# so the mapping is its own inverse. Words without a clean opposite ("worth", "classic") have none.
+_OPPOSITE_PAIRS = (
+    ("good", "bad"), ("great", "terrible"), ("best", "worst"), ("excellent", "awful"),
+    ("wonderful", "horrible"), ("fantastic", "dreadful"), ("superb", "poor"), ("enjoyable", "tedious"),
+    ("gripping", "boring"), ("compelling", "dull"), ("memorable", "forgettable"), ("perfect", "flawed"),
+    ("hilarious", "unfunny"), ("impressive", "weak"), ("masterpiece", "mess"), ("love", "hate"),
+    ("loved", "hated"),
+)
+OPPOSITES = {**dict(_OPPOSITE_PAIRS), **{negative: positive for positive, negative in _OPPOSITE_PAIRS}}
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -41,13 +56,14 @@ def words(text: str) -> list[str]:
     for word in _WORD.findall(text.lower().replace("\u2019", "'")):
         if word.endswith("n't"):
             stem = word[:-3]
-            out += [{"ca": "can", "wo": "will", "sha": "shall"}.get(stem, stem), "not"]
+            out += [CONTRACTION_STEMS.get(stem, stem), "not"]
         else:
             out.append(word)
     return [w for w in out if w]
 
 
 def is_negator(word: str) -> bool:
+    """Whether ``word`` (lower case, as :func:`words` gives it) is one of ``NEGATORS``."""
     return word in NEGATORS
 
 
@@ -70,4 +86,5 @@ def polarity(text: str) -> int:
 
 
 def has_opinion_word(text: str) -> bool:
+    """Whether ``text`` holds a word of ``POSITIVE_WORDS`` or ``NEGATIVE_WORDS``."""
     return any(w in POSITIVE_WORDS or w in NEGATIVE_WORDS for w in words(text))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..labels import label_name
 from ..text import strip_line_breaks
 from .behaviour import CAPABILITIES
 
@@ -53,7 +54,7 @@ def contrast_section(metrics: dict, examples: pd.DataFrame, source: str) -> dict
         wrong = [side for side, right in (("original", row.right_original), ("edited", row.right_edited))
                  if not right]
         rows.append({"pair_id": row.pair_id, "imdb_id": row.imdb_id or None, "wrong": " and ".join(wrong),
-                     "label_original": "positive" if row.label_original else "negative",
+                     "label_original": label_name(row.label_original),
                      "p_original": _number(row.p_original), "p_edited": _number(row.p_edited),
                      "original": short(row.original), "edited": short(row.edited)})
     return {"source": source, "attribution": CAD_ATTRIBUTION,
@@ -130,6 +131,7 @@ def taxonomy_section(lift: pd.DataFrame, rules: dict[str, str], reviews: pd.Data
 
 
 def save(report: dict, directory: str | Path) -> Path:
+    """Write ``report`` to ``directory/robustness.json`` (what the app shows without the dataset); its path."""
     path = Path(directory) / REPORT_FILE
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     return path

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cad import load_pairs
 from ..data import load_reviews
 from ..errors import DataError
-from ..labels import LABELS, predicted_class
-from ..report import PREDICTIONS_FILE, environment
+from ..labels import label_name, predicted_class
+from ..paths import default_cad_path
+from ..run_report import PREDICTIONS_FILE, environment
 from . import behaviour, contrast_pairs, report, taxonomy
 
 TAXONOMY_SEED = 0  # which reviews --limit-taxonomy draws
@@ -45,7 +47,7 @@ def taxonomy_reviews(checkpoint: str | Path, limit: int | None = None) -> pd.Dat
             raise DataError(f"--limit-taxonomy must be positive, got {limit}")
         if limit < len(table):
             table = table.sample(n=limit, random_state=TAXONOMY_SEED)
-    table["sentiment"] = [LABELS[i] for i in table["label"]]
+    table["sentiment"] = label_name(table["label"])
     table["wrong"] = predicted_class(table["p_positive"]) != table["label"]
     return table[["id", "review", "sentiment", "p_positive", "wrong"]].reset_index(drop=True)
 
@@ -65,39 +67,13 @@ def robustness_report(predictor, checkpoint: str | Path, reviews: pd.DataFrame |
     """
     seconds = {}
     started = time.perf_counter()
-
-    # 1. contrast pairs
-    cad_path = contrast_pairs.default_cad_path()
-    pairs = contrast_pairs.load_pairs(cad_path)
-    start = time.perf_counter()
-    table = contrast_pairs.pair_table(pairs, predictor.p_positive(pairs["review"].tolist(), batch_size, progress))
-    contrast = report.contrast_section(contrast_pairs.pair_metrics(table),
-                                       contrast_pairs.failing_examples(table, report.EXAMPLES), cad_path.name)
-    seconds["contrast_pairs"] = time.perf_counter() - start
-
-    # 2. behavioural tests
-    start = time.perf_counter()
-    cases = behaviour.generate_cases()
-    texts = behaviour.texts_to_score(cases)
-    p = predictor.p_positive(texts, batch_size, progress)
-    outcomes = behaviour.score_cases(cases, dict(zip(texts, p)))
-    tests = report.behaviour_section(outcomes, behaviour.capability_summary(outcomes), behaviour.SEED,
-                                     behaviour.VERSION, behaviour.DIR_TOLERANCE)
-    seconds["behaviour"] = time.perf_counter() - start
-
-    # 3. error taxonomy: the shipped predictions, so no inference here
+    cad_path = default_cad_path()
+    contrast, seconds["contrast_pairs"] = _contrast_pairs(predictor, cad_path, batch_size, progress)
+    tests, seconds["behaviour"] = _behaviour(predictor, batch_size, progress)
     if reviews is None:
         errors = {"skipped": "--skip-taxonomy"}
     else:
-        start = time.perf_counter()
-        tags = taxonomy.tag_reviews(reviews, predictor.max_length, predictor.tokenizer)
-        indexed = reviews.set_index("id")
-        wrong = indexed["wrong"]
-        confidence = (indexed["p_positive"] - 0.5).abs()
-        lift = taxonomy.tag_lift(tags, wrong, confidence, report.EXAMPLES, classes=indexed["sentiment"])
-        errors = report.taxonomy_section(lift, taxonomy.TAG_RULES, indexed, wrong, predictor.max_length)
-        errors["limit"] = limit_taxonomy
-        seconds["taxonomy"] = time.perf_counter() - start
+        errors, seconds["taxonomy"] = _taxonomy(predictor, reviews, limit_taxonomy)
     seconds["total"] = time.perf_counter() - started
 
     return {
@@ -116,3 +92,39 @@ def robustness_report(predictor, checkpoint: str | Path, reviews: pd.DataFrame |
         "taxonomy": errors,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
+
+
+def _contrast_pairs(predictor, cad_path: Path, batch_size: int, progress: bool) -> tuple[dict, float]:
+    """1. The contrast pairs of ``cad_path`` read by ``predictor``: the report's section, and its seconds."""
+    pairs = load_pairs(cad_path)
+    start = time.perf_counter()
+    table = contrast_pairs.pair_table(pairs, predictor.p_positive(pairs["review"].tolist(), batch_size, progress))
+    section = report.contrast_section(contrast_pairs.pair_metrics(table),
+                                      contrast_pairs.failing_examples(table, report.EXAMPLES), cad_path.name)
+    return section, time.perf_counter() - start
+
+
+def _behaviour(predictor, batch_size: int, progress: bool) -> tuple[dict, float]:
+    """2. The behavioural tests read by ``predictor``: the report's section, and its seconds."""
+    start = time.perf_counter()
+    cases = behaviour.generate_cases()
+    texts = behaviour.texts_to_score(cases)
+    p = predictor.p_positive(texts, batch_size, progress)
+    outcomes = behaviour.score_cases(cases, dict(zip(texts, p)))
+    section = report.behaviour_section(outcomes, behaviour.capability_summary(outcomes), behaviour.SEED,
+                                       behaviour.VERSION, behaviour.DIR_TOLERANCE)
+    return section, time.perf_counter() - start
+
+
+def _taxonomy(predictor, reviews: pd.DataFrame, limit_taxonomy: int | None) -> tuple[dict, float]:
+    """3. The error taxonomy of ``reviews`` (the shipped predictions, so no inference here; ``predictor``
+    gives the tokenizer and length that "beyond max length" reads): the report's section, and its seconds."""
+    start = time.perf_counter()
+    tags = taxonomy.tag_reviews(reviews, predictor.max_length, predictor.tokenizer)
+    indexed = reviews.set_index("id")
+    wrong = indexed["wrong"]
+    confidence = (indexed["p_positive"] - 0.5).abs()
+    lift = taxonomy.tag_lift(tags, wrong, confidence, report.EXAMPLES, classes=indexed["sentiment"])
+    errors = report.taxonomy_section(lift, taxonomy.TAG_RULES, indexed, wrong, predictor.max_length)
+    errors["limit"] = limit_taxonomy
+    return errors, time.perf_counter() - start

@@ -9,8 +9,10 @@ import torch
 from captum.attr import LayerIntegratedGradients
 
 from explain import Explainer, attribution
-from explain.attribution import (DEFAULT_STEPS, IGResult, allocate_steps, completeness_error,
-                                 integrated_gradients, margin_forward, pad_baseline, relative_delta)
+from explain.attribution import (DEFAULT_STEPS, IGResult, allocate_steps, completeness_error, first_pass_steps,
+                                 integrated_gradients, relative_delta)
+from explain.baseline import pad_baseline
+from explain.margin import margin_forward
 from toy_models import CLS, PAD, SEP, BagOfWords
 
 REVIEW = "A wonderful, moving film. The acting isn't great, but I can't stop thinking about it!"
@@ -52,26 +54,6 @@ def test_given_margins_are_used_as_they_are(tokenizer):
     assert result.convergence_delta == pytest.approx(1.5 - 4.0, abs=1e-6)
 
 
-def test_only_two_class_models_are_explained():
-    with pytest.raises(ValueError, match="expected a two-class classifier, got 3 labels"):
-        margin_forward(BagOfWords({}, num_labels=3), 1, "fp32")
-
-
-def test_margin_forward_is_the_target_logit_minus_the_other():
-    model = BagOfWords({1000: 2.0, 1001: -0.5})
-    ids = torch.tensor([[1000, 1001], [1001, 1001]])
-    assert margin_forward(model, 1, "fp32")(ids).tolist() == [1.5, -1.0]
-    assert margin_forward(model, 0, "fp32")(ids).tolist() == [-1.5, 1.0]
-    assert margin_forward(model, 1, "fp32", embeddings=True)(model.embeddings(ids)).tolist() == [1.5, -1.0]
-
-
-def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
-    ids = torch.tensor([tokenizer("good film")["input_ids"]])
-    baseline = pad_baseline(ids, tokenizer)[0].tolist()
-    assert baseline == [tokenizer.cls_token_id, tokenizer.pad_token_id, tokenizer.pad_token_id,
-                        tokenizer.sep_token_id]
-
-
 # --- completeness figures --------------------------------------------------------------------
 
 def test_completeness_figures_of_a_result():
@@ -96,6 +78,10 @@ def test_completeness_error_stays_small_when_input_and_baseline_margins_are_equa
     assert completeness_error(-1.0, 0.0, 1.0) == pytest.approx(1.0)
     assert completeness_error(0.5, 2.0, -1.0) == pytest.approx(0.25)  # the scores' size is the larger
     assert relative_delta(-0.5, -2.0) == pytest.approx(0.25)
+
+
+def test_the_first_pass_shares_fewer_nodes_on_longer_sequences():
+    assert [first_pass_steps(n) for n in (3, 256, 257, 300, 341, 342, 409, 410, 512)] == [8, 8, 7, 6, 6, 5, 5, 4, 4]
 
 
 def test_steps_go_where_the_margin_changes():
@@ -219,7 +205,7 @@ class KnownParts(torch.nn.Module):
     config = SimpleNamespace(num_labels=2)
 
     def forward(self, inputs_embeds=None, **_):
-        a, b, c = inputs_embeds[..., 0].unbind(-1)
+        a, b, c = inputs_embeds[..., :3, 0].unbind(-1)  # positions past the third play no part
         positive = a ** 8 - 0.04 * b + 0.1 * (2 * c - 1) ** 2
         return SimpleNamespace(logits=torch.stack([torch.zeros_like(positive), positive], -1))
 
@@ -249,7 +235,7 @@ def captum_calls(monkeypatch):
     return calls
 
 
-def _explain_known_parts(seconds: float = 30, **kwargs):
+def _explain_known_parts(seconds: float = 30, length: int = 3, **kwargs):
     """The refinement on ``KnownParts``; a loop that does not end (a budget it never reaches) fails the
     test after ``seconds`` instead of hanging the suite (where the platform has interval timers)."""
     def give_up(*_):
@@ -260,8 +246,8 @@ def _explain_known_parts(seconds: float = 30, **kwargs):
     if timer:
         timer(signal.ITIMER_REAL, seconds)
     try:
-        return segmented_integrated_gradients(KnownParts(), torch.ones(1, 3, 1), torch.zeros(1, 3, 1), target=1,
-                                              precision="fp32", **kwargs)
+        return segmented_integrated_gradients(KnownParts(), torch.ones(1, length, 1), torch.zeros(1, length, 1),
+                                              target=1, precision="fp32", **kwargs)
     finally:
         if timer:
             timer(signal.ITIMER_REAL, 0)
@@ -316,3 +302,14 @@ def test_given_margins_are_the_ends_of_the_path_and_are_not_computed_again(captu
     assert (result.margin_input, result.margin_baseline) == (1.06, 0.1)
     assert result.n_steps == 10 and captum_calls[-1] == ([2], 2)
     assert result.token_attributions.tolist() == pytest.approx([_a_by_hand([1, 1, 2, 6]), -0.04, 0.0], abs=2e-6)
+
+
+def test_a_long_sequence_starts_from_fewer_nodes_placed_the_same_way(captum_calls):
+    # 512 positions, the same three pieces: 4 first nodes, shared as round(4 * change / total) with at least
+    # one a part: 1, 1, 1 and 3 (6 in all); then the worst part, 2, doubled as before
+    result = _explain_known_parts(length=512)
+    assert captum_calls == [([0, 1, 2], 1), ([3], 3), ([2], 2)]
+    assert result.n_steps == 7
+    assert result.token_attributions[:3].tolist() == pytest.approx([_a_by_hand([1, 1, 2, 3]), -0.04, 0.0], abs=2e-6)
+    assert result.token_attributions[3:].abs().max() == 0
+    assert result.steps_note == "steps raised from 6 to 7: completeness error was 2.3% (> 2%), now 0.2%"

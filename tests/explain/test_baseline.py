@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from explain import Explainer
-from explain.attribution import margin_forward
-from explain.baseline import TOLERANCE, BaselineVectors, baseline_embeddings, content_positions
+from explain.baseline import TOLERANCE, BaselineVectors, baseline_embeddings, content_positions, pad_baseline
+from explain.margin import margin_forward
 from toy_models import BagOfWords
 
 REVIEW = "A wonderful, moving film. The acting isn't great, but I can't stop thinking about it!"
@@ -25,6 +25,13 @@ TOY = {CLS: 1.0, PAD: 0.2, UNK: -3.0, MASK: 4.0}
 def test_content_positions_are_everything_but_cls_and_sep(tokenizer):
     ids = torch.tensor([[CLS, 7, 8, SEP, PAD]])
     assert content_positions(ids, tokenizer).tolist() == [[False, True, True, False, True]]
+
+
+def test_baseline_keeps_cls_and_sep_and_pads_the_rest(tokenizer):
+    ids = torch.tensor([tokenizer("good film")["input_ids"]])
+    baseline = pad_baseline(ids, tokenizer)[0].tolist()
+    assert baseline == [tokenizer.cls_token_id, tokenizer.pad_token_id, tokenizer.pad_token_id,
+                        tokenizer.sep_token_id]
 
 
 def test_fixed_baselines_put_that_tokens_vector_at_every_word(tokenizer):

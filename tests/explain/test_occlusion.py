@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from explain.occlusion import occlusion_scores, rank_agreement
-from explain.variants import batched_logits, margin, without_positions
+from explain.margin import margin
+from explain.variants import batched_logits, without_positions
 from explain.words import Word
 from toy_models import CLS, PAD, SEP, BagOfWords
 

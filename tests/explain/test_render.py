@@ -9,7 +9,8 @@ import re
 import pytest
 
 from explain.explainer import Explanation
-from explain.render import LEGEND, colour, highlighted_html, highlighted_segments, to_html, top_words_table
+from explain.render import (LEGEND, PAGE_STYLE, Column, colour, highlighted_html, highlighted_segments, page_html,
+                            side_by_side_html, to_html, top_words_table)
 from explain.words import DroppedSpan, Word
 
 GREEN = "rgba(22, 163, 74, {:.3f})"
@@ -237,6 +238,39 @@ def test_html_page_escapes_a_script_in_the_review():
     page = to_html(e)
     assert "<script" not in page
     assert html.unescape(re.sub(r"</?span[^>]*>", "", review_of(page))) == e.text
+
+
+# --- pages for slides: fragments already built, wrapped ------------------------------------------
+
+FRAGMENT = ('<div class="attributions"><span class="word" style="background:rgba(22, 163, 74, 0.500)">A&amp;B</span>'
+            "</div>")
+
+
+def test_a_page_escapes_its_text_and_keeps_the_fragments_verbatim():
+    page = page_html('Step <1> & "two"', [("<b>Example</b>", FRAGMENT), ("", "<p>second</p>")],
+                     facts=["checkpoint <ck>"])
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</body></html>\n")
+    assert "<title>Step &lt;1&gt; &amp; &quot;two&quot;</title>" in page
+    assert "<h1>Step &lt;1&gt; &amp; &quot;two&quot;</h1>" in page
+    assert "<ul><li>checkpoint &lt;ck&gt;</li></ul>" in page
+    assert f"<h2>&lt;b&gt;Example&lt;/b&gt;</h2>\n{FRAGMENT}<p>second</p>" in page
+    assert f"<style>\n{PAGE_STYLE}</style>" in page  # the one style, in the page: nothing fetched
+    assert not re.search(r"""(src|href)=["']?https?:""", page) and "<script" not in page
+
+
+def test_a_page_without_facts_has_no_empty_list():
+    assert "<ul>" not in page_html("t", [("", "<p>x</p>")])
+
+
+def test_side_by_side_puts_each_fragment_under_its_title_and_verdict():
+    both = side_by_side_html(Column("Original <a>", "negative, P(positive) 0.10", FRAGMENT),
+                             Column("Minimal edit", "positive & sure", "<p>right</p>"))
+    assert both == ('<div class="columns">'
+                    '<div><h3>Original &lt;a&gt;</h3><p class="verdict">negative, P(positive) 0.10</p>'
+                    f"{FRAGMENT}</div>"
+                    '<div><h3>Minimal edit</h3><p class="verdict">positive &amp; sure</p><p>right</p></div>'
+                    "</div>\n")
+    assert ".columns { display: grid; grid-template-columns: 1fr 1fr;" in PAGE_STYLE  # two columns
 
 
 # --- end to end, on the tiny BERT ----------------------------------------------------------------

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from explain.variants import batched_logits, margin, only_positions, without_positions
+from explain.variants import batched_logits, only_positions, without_positions
 from toy_models import CLS, PAD, SEP, BagOfWords
 
 
@@ -18,13 +18,6 @@ def test_only_positions_keeps_cls_those_tokens_in_reading_order_and_sep():
     assert only_positions(ids, [3, 1]) == [CLS, 5, 7, SEP]
     assert only_positions(ids, []) == [CLS, SEP]
     assert only_positions(ids, [1, 2, 3, 4]) == ids
-
-
-def test_margin_is_the_target_logit_minus_the_other():
-    logits = torch.tensor([[1.0, 3.0], [2.0, -1.5]])
-    assert margin(logits, 1).tolist() == [2.0, -3.5]
-    assert margin(logits, 0).tolist() == [-2.0, 3.5]
-    assert margin(torch.tensor([0.5, 2.0]), 0).item() == -1.5
 
 
 def test_batched_logits_pad_each_batch_and_keep_the_input_order(tokenizer):

@@ -1,11 +1,14 @@
-"""``train --data cad``: CAD training pairs mixed with a replay sample of IMDB train."""
+"""sentiment/cad.py: the CAD pair files read (``load_pairs``), and ``train --data cad``'s CAD training pairs mixed
+with a replay sample of IMDB train."""
+import hashlib
+
 import pandas as pd
 import pytest
 from conftest import require_dataset
 
-from sentiment.cad import cad_train_path, cad_training_mix
+from sentiment.cad import cad_training_mix, load_pairs
 from sentiment.data import REPORT_REVIEW_IDS, DataError, hold_out, load_reviews
-from sentiment.robustness.contrast_pairs import load_pairs
+from sentiment.paths import REPO_ROOT, SHIPPED_CAD, cad_train_path, default_cad_path
 
 needs_cad_train = pytest.mark.skipif(not cad_train_path().is_file(),
                                      reason=f"the CAD training pairs ({cad_train_path().name}) are not installed")
@@ -103,3 +106,39 @@ def test_missing_cad_training_pairs_name_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("CAD_DATA_DIR", str(tmp_path))
     with pytest.raises(DataError, match="train_paired.csv.gz: no such file.*set CAD_DATA_DIR"):
         cad_training_mix(POOL)
+
+
+# ---- reading a pair file -----------------------------------------------------------------------------
+
+def write_pairs(path, rows):
+    pd.DataFrame(rows, columns=["pair_id", "kind", "sentiment", "review", "imdb_id"]).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([("1", "original", "positive", "a", ""), ("1", "original", "negative", "b", "")], "pair 1 is not one original"),
+    ([("1", "original", "positive", "a", ""), ("1", "edited", "positive", "b", "")], "pair 1 is not one original"),
+    ([("1", "original", "great", "a", ""), ("1", "edited", "negative", "b", "")], "sentiment positive/negative"),
+])
+def test_malformed_pairs_are_a_clear_error(tmp_path, rows, message):
+    with pytest.raises(DataError, match=message):
+        load_pairs(write_pairs(tmp_path / "bad.csv", rows))
+
+
+def test_missing_pair_file_names_the_way_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAD_DATA_DIR", str(tmp_path))
+    assert default_cad_path() == tmp_path / "dev_paired.csv.gz"
+    with pytest.raises(DataError, match="set CAD_DATA_DIR"):
+        load_pairs()
+
+
+def test_shipped_copy_is_cad_dev_with_its_attribution():
+    pairs = load_pairs(SHIPPED_CAD)
+    assert len(pairs) == 490 and pairs["pair_id"].nunique() == 245
+    assert (pairs["kind"].iloc[::2] == "original").all() and (pairs["kind"].iloc[1::2] == "edited").all()
+    readme = (REPO_ROOT / "study" / "CAD-README.md").read_text()
+    for needed in ("Kaushik", "ICLR 2020", "acmi-lab/counterfactually-augmented-data", "Apache-2.0"):
+        assert needed in readme
+    shared = REPO_ROOT.parent / "shared/data/cad/dev_paired.csv.gz"
+    if shared.is_file():  # the shipped copy is the shared file, byte for byte
+        assert hashlib.sha256(shared.read_bytes()).digest() == hashlib.sha256(SHIPPED_CAD.read_bytes()).digest()

@@ -1,5 +1,7 @@
 """`python -m sentiment data download` end to end, without the internet: a tiny archive in the
-aclImdb layout served from 127.0.0.1 (with Range support, and able to cut a transfer short)."""
+aclImdb layout served from 127.0.0.1 (with Range support, and able to cut a transfer short). The command
+(sentiment/download.py), its resumed HTTP transfer (sentiment/http_fetch.py) and the archive's conversion
+(sentiment/imdb_archive.py) share that server, so their tests are here together."""
 import csv
 import email.message
 import gzip
@@ -17,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sentiment import download, http_fetch, imdb_archive, paths
 from sentiment.paths import REPO_ROOT
-from sentiment import download
 from sentiment.cli import main
 from sentiment.data import DataError, DataMissingError, load_reviews
 
@@ -115,7 +117,7 @@ class Server:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/{download.ARCHIVE_NAME}"
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/{imdb_archive.ARCHIVE_NAME}"
         # a short poll: shutdown() waits for one, and every test here closes a server
         threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
@@ -188,7 +190,7 @@ def test_interrupted_transfer_resumes_with_a_range_request(server, archive, data
     assert len(errors) == 1
     assert f"stopped after {half:,} bytes of {len(archive):,} bytes" in errors[0]
     assert "again to resume" in errors[0] and "--from" in errors[0]
-    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    part = data_dir / f"{imdb_archive.ARCHIVE_NAME}.part"
     assert part.read_bytes() == archive[:half]
     assert not (data_dir / "train.csv.gz").exists()
 
@@ -199,7 +201,7 @@ def test_interrupted_transfer_resumes_with_a_range_request(server, archive, data
 
 def test_server_without_ranges_restarts_from_the_beginning(server, data_dir):
     data_dir.mkdir()
-    (data_dir / f"{download.ARCHIVE_NAME}.part").write_bytes(b"stale bytes of another file")
+    (data_dir / f"{imdb_archive.ARCHIVE_NAME}.part").write_bytes(b"stale bytes of another file")
     server.ranges = False
     assert get(server.url, data_dir) == 0
     assert server.requests == ["bytes=27-"]
@@ -208,7 +210,7 @@ def test_server_without_ranges_restarts_from_the_beginning(server, data_dir):
 
 def test_complete_part_file_is_not_downloaded_again(server, archive, data_dir):
     data_dir.mkdir()
-    (data_dir / f"{download.ARCHIVE_NAME}.part").write_bytes(archive)
+    (data_dir / f"{imdb_archive.ARCHIVE_NAME}.part").write_bytes(archive)
     assert get(server.url, data_dir) == 0
     assert server.requests == [f"bytes={len(archive)}-"]  # answered 416: nothing left to send
     assert_converted(data_dir)
@@ -216,11 +218,11 @@ def test_complete_part_file_is_not_downloaded_again(server, archive, data_dir):
 
 def test_archive_put_there_by_hand_is_used_and_can_be_kept(server, archive, data_dir):
     data_dir.mkdir()
-    (data_dir / download.ARCHIVE_NAME).write_bytes(archive)
+    (data_dir / imdb_archive.ARCHIVE_NAME).write_bytes(archive)
     assert get(server.url, data_dir, "--keep-archive") == 0
     assert server.requests == []
     assert read_csv_text(data_dir / "train.csv.gz") == EXPECTED["train"]
-    assert (data_dir / download.ARCHIVE_NAME).read_bytes() == archive
+    assert (data_dir / imdb_archive.ARCHIVE_NAME).read_bytes() == archive
 
 
 def test_data_already_present_is_left_alone(server, data_dir, capsys):
@@ -238,7 +240,7 @@ def test_data_already_present_is_left_alone(server, data_dir, capsys):
 def test_an_interrupted_conversion_leaves_no_half_written_dataset(tmp_path, data_dir, monkeypatch):
     built = tmp_path / "mine.tar.gz"
     make_archive(built)
-    real_compress, calls = download.gzip.compress, []
+    real_compress, calls = imdb_archive.gzip.compress, []
 
     def compress_then_fail(data, **kwargs):
         calls.append(1)
@@ -246,9 +248,9 @@ def test_an_interrupted_conversion_leaves_no_half_written_dataset(tmp_path, data
             raise KeyboardInterrupt  # Ctrl-C while the second file is being written
         return real_compress(data, **kwargs)
 
-    monkeypatch.setattr(download.gzip, "compress", compress_then_fail)
+    monkeypatch.setattr(imdb_archive.gzip, "compress", compress_then_fail)
     with pytest.raises(KeyboardInterrupt):
-        download.install(download.read_archive(built), data_dir)
+        imdb_archive.install(imdb_archive.read_archive(built), data_dir)
     assert list(data_dir.iterdir()) == []  # neither file, no temporary left
 
 
@@ -256,11 +258,11 @@ def test_offline_fails_at_once_with_instructions_and_creates_nothing(data_dir, c
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/{download.ARCHIVE_NAME}"
+    url = f"http://127.0.0.1:{port}/{imdb_archive.ARCHIVE_NAME}"
     assert get(url, data_dir) == 2
     message = capsys.readouterr().err.strip().splitlines()[-1]
     assert message.startswith("error: cannot download")
-    for needed in (download.HOME_PAGE, str(data_dir / download.ARCHIVE_NAME), "--from", "by hand"):
+    for needed in (imdb_archive.HOME_PAGE, str(data_dir / imdb_archive.ARCHIVE_NAME), "--from", "by hand"):
         assert needed in message
     assert not data_dir.exists()
 
@@ -318,50 +320,12 @@ def test_not_an_archive(tmp_path, data_dir, capsys):
     assert "not a readable .tar.gz archive" in capsys.readouterr().err
 
 
-# --- where the data is looked for ---------------------------------------------------------------
-
-def test_data_folder_order_env_then_cache_then_shared(tmp_path, monkeypatch):
-    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    cache = tmp_path / "xdg" / "imdb-sentiment" / "imdb"
-    assert download.user_cache_dir() == cache
-    assert download.download_dir() == cache
-    shared = tmp_path / "repo-parent" / "shared" / "data" / "imdb"
-    monkeypatch.setattr(download, "REPO", tmp_path / "repo-parent" / "repo")
-    assert download.default_data_dir() == cache  # nothing anywhere: where the download goes
-    shared.mkdir(parents=True)
-    for name in download.DATA_FILES:
-        (shared / name).write_bytes(b"x")
-    assert download.default_data_dir() == shared
-    cache.mkdir(parents=True)
-    (cache / "aclImdb_v1.tar.gz.part").write_bytes(b"x")  # a download under way does not hide shared/
-    assert download.default_data_dir() == shared
-    for name in download.DATA_FILES:
-        (cache / name).write_bytes(b"x")
-    assert download.default_data_dir() == cache
-    monkeypatch.setenv("IMDB_DATA_DIR", str(tmp_path / "mine"))
-    assert download.default_data_dir() == download.download_dir() == tmp_path / "mine"
-
-
-@pytest.mark.parametrize("platform, variable, expected", [
-    ("darwin", None, "home/Library/Caches"),
-    ("win32", "LOCALAPPDATA", "appdata"),
-    ("linux", None, "home/.cache"),
-])
-def test_per_user_cache_follows_the_platform(tmp_path, monkeypatch, platform, variable, expected):
-    monkeypatch.setattr(download.sys, "platform", platform)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
-    if variable:
-        monkeypatch.setenv(variable, str(tmp_path / "appdata"))
-    assert download.user_cache_dir() == tmp_path / expected / "imdb-sentiment" / "imdb"
-
+# --- where the data is looked for: tests/sentiment/test_paths.py; what a missing file says ----------
 
 def test_missing_data_names_the_command_the_variable_and_the_folders(tmp_path, monkeypatch):
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(download, "REPO", tmp_path / "parent" / "repo")
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path / "parent" / "repo")
     with pytest.raises(DataMissingError) as error:
         load_reviews("test")
     message = str(error.value)
@@ -405,18 +369,18 @@ def test_data_download_help_shows_the_url_default(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_:
         download.main(["data", "download", "--help"])
     assert exit_.value.code == 0
-    assert f"(default: {download.ARCHIVE_URL})" in capsys.readouterr().out
+    assert f"(default: {imdb_archive.ARCHIVE_URL})" in capsys.readouterr().out
 
 
 # --- what a server's answer is taken to mean, and what is trusted without a checksum -------------
 
 def fetch_into(server, data_dir, held: bytes | None = None) -> bytes:
-    """``download.fetch`` into a ``.part`` that holds ``held`` first; the bytes it holds after."""
+    """``http_fetch.fetch`` into a ``.part`` that holds ``held`` first; the bytes it holds after."""
     data_dir.mkdir(exist_ok=True)
-    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    part = data_dir / f"{imdb_archive.ARCHIVE_NAME}.part"
     if held is not None:
         part.write_bytes(held)
-    download.fetch(server.url, part, data_dir, progress=False)
+    http_fetch.fetch(server.url, part, data_dir, progress=False)
     return part.read_bytes()
 
 
@@ -432,7 +396,7 @@ def fetch_into(server, data_dir, held: bytes | None = None) -> bytes:
     (None, (None, None)),
 ])
 def test_content_range_is_read_as_start_and_total(value, expected):
-    assert download._content_range(value) == expected
+    assert http_fetch._content_range(value) == expected
 
 
 def test_a_range_answer_is_appended_to_what_the_part_holds(server, archive, data_dir):
@@ -444,11 +408,12 @@ def test_a_range_answer_is_appended_to_what_the_part_holds(server, archive, data
 def test_a_resumed_transfer_cut_again_resumes_from_where_it_stopped(server, archive, data_dir):
     third = len(archive) // 3
     server.cut_after = third
-    with pytest.raises(download.DownloadError, match=f"stopped after {third:,} bytes of {len(archive):,} bytes"):
+    with pytest.raises(imdb_archive.DownloadError, match=f"stopped after {third:,} bytes of {len(archive):,} bytes"):
         fetch_into(server, data_dir)
     server.cut_after = third
     # the total of a resumed transfer is the Content-Range's, the bytes so far include the part's
-    with pytest.raises(download.DownloadError, match=f"stopped after {2 * third:,} bytes of {len(archive):,} bytes"):
+    with pytest.raises(imdb_archive.DownloadError,
+                       match=f"stopped after {2 * third:,} bytes of {len(archive):,} bytes"):
         fetch_into(server, data_dir)
     assert fetch_into(server, data_dir) == archive
     assert server.requests == [None, f"bytes={third}-", f"bytes={2 * third}-"]
@@ -488,16 +453,16 @@ def test_a_416_to_a_request_without_a_range_is_an_error(data_dir, monkeypatch):
         raise urllib.error.HTTPError(request.full_url, 416, "Range Not Satisfiable",
                                      email.message.Message(), None)
 
-    monkeypatch.setattr(download.urllib.request, "urlopen", urlopen)
-    with pytest.raises(download.DownloadError, match=r"^cannot download http://mirror/x \(HTTP 416 Range Not"):
-        download.fetch("http://mirror/x", data_dir / "x.part", data_dir, progress=False)
+    monkeypatch.setattr(http_fetch.urllib.request, "urlopen", urlopen)
+    with pytest.raises(imdb_archive.DownloadError, match=r"^cannot download http://mirror/x \(HTTP 416 Range Not"):
+        http_fetch.fetch("http://mirror/x", data_dir / "x.part", data_dir, progress=False)
     assert not data_dir.exists()
 
 
 def test_a_part_of_the_right_size_but_other_bytes_fails_its_checksum_and_is_deleted(server, archive, data_dir,
                                                                                    capsys):
     data_dir.mkdir()
-    part = data_dir / f"{download.ARCHIVE_NAME}.part"
+    part = data_dir / f"{imdb_archive.ARCHIVE_NAME}.part"
     part.write_bytes(bytes(len(archive)))  # the server's 416 says "complete": only the checksum can tell
     assert get(server.url, data_dir) == 2
     assert server.requests == [f"bytes={len(archive)}-"]
@@ -507,13 +472,15 @@ def test_a_part_of_the_right_size_but_other_bytes_fails_its_checksum_and_is_dele
 
 def test_an_archive_put_there_by_hand_is_checked_before_it_is_used(server, archive, data_dir, capsys):
     data_dir.mkdir()
-    wrong = make_archive(data_dir / download.ARCHIVE_NAME, REVIEWS[:5] + [("aclImdb/test/pos/3_10.txt", "Meh.")])
+    wrong = make_archive(data_dir / imdb_archive.ARCHIVE_NAME, REVIEWS[:5] + [("aclImdb/test/pos/3_10.txt", "Meh.")])
     assert get(server.url, data_dir) == 2
     message = capsys.readouterr().err.strip()
-    assert message.startswith(f"error: {data_dir / download.ARCHIVE_NAME} is not the official {download.ARCHIVE_NAME}")
-    assert hashlib.sha256(wrong).hexdigest() in message and f"--from {data_dir / download.ARCHIVE_NAME}" in message
+    assert message.startswith(f"error: {data_dir / imdb_archive.ARCHIVE_NAME} is not the official "
+                              f"{imdb_archive.ARCHIVE_NAME}")
+    assert hashlib.sha256(wrong).hexdigest() in message and f"--from {data_dir / imdb_archive.ARCHIVE_NAME}" in message
     assert server.requests == []  # not replaced by a download either: the person decides
-    assert sorted(p.name for p in data_dir.iterdir()) == [download.ARCHIVE_NAME]  # kept as it was, nothing converted
+    # kept as it was, nothing converted
+    assert sorted(p.name for p in data_dir.iterdir()) == [imdb_archive.ARCHIVE_NAME]
 
 
 def test_converting_a_file_you_have_says_whether_it_is_the_official_archive(tmp_path, data_dir, monkeypatch, capsys):
@@ -524,7 +491,7 @@ def test_converting_a_file_you_have_says_whether_it_is_the_official_archive(tmp_
     assert f"{built}: checksum OK" in capsys.readouterr().err
     monkeypatch.setattr(download, "ARCHIVE_SHA256", "0" * 64)
     assert main(["data", "download", "--from", str(built), "--dir", str(data_dir), "--force"]) == 0
-    note = (f"{built}: note: not byte-identical to the official {download.ARCHIVE_NAME} "
+    note = (f"{built}: note: not byte-identical to the official {imdb_archive.ARCHIVE_NAME} "
             f"(SHA-256 {hashlib.sha256(payload).hexdigest()}); converting the reviews it holds")
     assert note in capsys.readouterr().err
     assert_converted(data_dir)  # converted anyway: asked for by name, and its reviews are checked one by one
@@ -556,6 +523,6 @@ def test_an_address_that_is_not_one_from_the_command_line(data_dir, tmp_path):
 
 
 def test_check_url_takes_the_addresses_urllib_can_fetch():
-    for url in (download.ARCHIVE_URL, "http://127.0.0.1:8000/a.tar.gz", "HTTPS://Mirror/x", "ftp://m/x",
+    for url in (imdb_archive.ARCHIVE_URL, "http://127.0.0.1:8000/a.tar.gz", "HTTPS://Mirror/x", "ftp://m/x",
                 "file:///srv/aclImdb_v1.tar.gz"):
-        assert download.check_url(url) == url
+        assert http_fetch.check_url(url) == url

@@ -3,7 +3,7 @@ anything else is a bug and keeps its traceback."""
 import pytest
 
 from sentiment.devices import DeviceError
-from sentiment.download import DownloadError
+from sentiment.imdb_archive import DownloadError
 from sentiment.errors import (ArgumentError, CheckpointError, DataError, DataMissingError, UserError,
                               run_command)
 

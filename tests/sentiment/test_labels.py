@@ -1,15 +1,23 @@
-"""sentiment.labels: the one rule that turns P(positive) into the label a person sees (p >= 0.5 is positive)."""
+"""sentiment.labels: the name of each class id, and the one rule that turns P(positive) into the label a person
+sees (p >= 0.5 is positive)."""
 import numpy as np
 import pandas as pd
 import pytest
 
-from sentiment.labels import LABEL_IDS, LABELS, THRESHOLD, predicted_class, predicted_label
+from sentiment.labels import LABEL_IDS, LABELS, THRESHOLD, label_name, predicted_class, predicted_label
 
 
 def test_label_names_in_id_order():
     assert LABELS == ("negative", "positive")
     assert LABEL_IDS == {"negative": 0, "positive": 1}
     assert THRESHOLD == 0.5
+
+
+def test_label_name_of_one_class_id_or_many():
+    assert (label_name(0), label_name(1), label_name(np.int64(1)), label_name(1.0)) == (
+        "negative", "positive", "positive", "positive")
+    assert label_name(pd.Series([1, 0, 1], index=[5, 2, 9])) == ["positive", "negative", "positive"]
+    assert label_name(np.array([0, 1])) == ["negative", "positive"]
 
 
 @pytest.mark.parametrize("p, expected_class, expected_label", [

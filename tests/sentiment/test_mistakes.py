@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sentiment import mistakes
-from sentiment.report import PREDICTIONS_FILE
+from sentiment.run_report import PREDICTIONS_FILE
 
 IDS = list("abcde")
 
@@ -172,3 +172,123 @@ def test_truth_with_texts_takes_labels_from_the_predictions_and_texts_where_know
 def test_read_predictions_reads_the_checkpoints_predictions_file(tmp_path):
     _large().to_csv(tmp_path / PREDICTIONS_FILE, index=False)
     pd.testing.assert_frame_equal(mistakes.read_predictions(tmp_path), _large())
+
+
+# ---- the error taxonomy's tags on the mistakes, and each tag's error rate ------------------------------
+
+CONTRAST = "The acting was great, but the plot was awful."  # 9 words, a contrast reversal
+
+
+class _WordTokenizer:
+    """One token per word: a review's length in tokens is its number of words."""
+
+    def __call__(self, texts, **options):
+        return {"input_ids": [text.split() for text in texts]}
+
+
+def _tagged_table():
+    """Five test reviews: ids carry the star rating, which the rating tags read.
+
+    test/pos/1_7   both wrong            contrast, 9 words      -> contrast_reversal, borderline_rating, beyond
+    test/neg/2_1   broken by more data   "Dull."                -> extreme_rating
+    test/pos/3_10  both right            contrast               -> () : no checkpoint misreads it
+    test/neg/4_3   fixed by more data    no text                -> () : nothing to tag it by
+    test/pos/5_9   broken by more data   contrast, 14 words     -> contrast_reversal, extreme_rating, beyond
+    """
+    ids = ["test/pos/1_7", "test/neg/2_1", "test/pos/3_10", "test/neg/4_3", "test/pos/5_9"]
+    truth = pd.DataFrame({"id": ids, "label": [1, 0, 1, 0, 1],
+                          "review": [CONTRAST, "Dull.", CONTRAST, float("nan"),
+                                     "A stunning technical marvel. However, the narration is weak and the script "
+                                     "is stupid."]})
+    small = pd.DataFrame({"id": ids, "predicted": ["negative", "negative", "positive", "positive", "positive"],
+                          "p_positive": [0.2, 0.1, 0.9, 0.7, 0.8]})
+    large = pd.DataFrame({"id": ids, "predicted": ["negative", "positive", "positive", "negative", "negative"],
+                          "p_positive": [0.3, 0.6, 0.95, 0.2, 0.1]})
+    # max_length 8: 6 content tokens read, so the 9- and 14-word reviews are beyond it, "Dull." is not
+    return mistakes.with_tags(mistakes.compare(small, large, truth), _WordTokenizer(), max_length=8)
+
+
+def test_tag_labels_name_every_tag_of_the_taxonomy_in_its_order():
+    assert list(mistakes.TAG_LABELS) == list(mistakes.TAGS)
+
+
+def test_with_tags_tags_each_mistake_whose_text_is_at_hand():
+    assert dict(zip(*_tagged_table()[["id", "tags"]].T.values)) == {
+        "test/pos/1_7": ("contrast_reversal", "borderline_rating", "beyond_max_length"),
+        "test/neg/2_1": ("extreme_rating",),
+        "test/pos/3_10": (),
+        "test/neg/4_3": (),
+        "test/pos/5_9": ("contrast_reversal", "extreme_rating", "beyond_max_length")}
+
+
+def test_with_tags_tags_a_review_only_the_cad_checkpoint_misreads():
+    table = _tagged_table().drop(columns="tags")
+    cad = pd.DataFrame({"id": table["id"], "predicted": ["negative", "positive", "negative", "negative", "negative"],
+                        "p_positive": [0.3, 0.6, 0.4, 0.2, 0.1]})  # test/pos/3_10: right by small and large
+    joined = mistakes.with_cad(table, cad)
+    assert mistakes.misread_by_any(joined).tolist() == [True, True, True, True, True]
+    assert mistakes.misread_by_any(table).tolist() == [True, True, False, True, True]
+    tagged = mistakes.with_tags(joined, _WordTokenizer(), max_length=8)
+    assert tagged.set_index("id").at["test/pos/3_10", "tags"] == ("contrast_reversal", "extreme_rating",
+                                                                 "beyond_max_length")
+
+
+def test_with_tags_without_any_text_tags_nothing():
+    table = _tagged_table().drop(columns=["tags", "review"])
+    assert mistakes.with_tags(table, _WordTokenizer(), max_length=8)["tags"].tolist() == [()] * 5
+
+
+@pytest.mark.parametrize("tag, ids", [
+    # sorted by the confidence of the wrong checkpoint: test/pos/5_9 0.9 (large), test/pos/1_7 0.8 (small)
+    ("contrast_reversal", ["test/pos/5_9", "test/pos/1_7"]),
+    ("extreme_rating", ["test/pos/5_9", "test/neg/2_1"]),
+    ("borderline_rating", ["test/pos/1_7"]),  # test/pos/3_10 is borderline too, and no mistake
+    ("irony_cue", []),
+])
+def test_mistakes_carrying_a_tag_are_exactly_the_tagged_ones(tag, ids):
+    assert mistakes.mistakes(_tagged_table(), "all", 0.5, tag)["id"].tolist() == ids
+
+
+def test_a_tag_combines_with_the_comparison_and_the_confidence():
+    table = _tagged_table()
+    assert mistakes.mistakes(table, "broken by more data", 0.5, "extreme_rating")["id"].tolist() == [
+        "test/pos/5_9", "test/neg/2_1"]
+    assert mistakes.mistakes(table, "both wrong", 0.5, "extreme_rating").empty
+    assert mistakes.mistakes(table, "all", 0.85, "contrast_reversal")["id"].tolist() == ["test/pos/5_9"]
+    assert len(mistakes.mistakes(table, "all", 0.5, None)) == 4  # no tag: every mistake
+
+
+def test_an_unknown_tag_or_an_untagged_table_is_refused():
+    with pytest.raises(ValueError, match="^unknown tag 'sarcasm'; choose one of contrast_reversal, negation_dense, "
+                                         "irony_cue, mostly_plot_summary, borderline_rating, extreme_rating, "
+                                         "beyond_max_length$"):
+        mistakes.mistakes(_tagged_table(), "all", 0.5, "sarcasm")
+    with pytest.raises(ValueError, match="^the reviews are not tagged, so none can be chosen by the tag 'irony_cue'$"):
+        mistakes.mistakes(_tagged_table().drop(columns="tags"), "all", 0.5, "irony_cue")
+
+
+def test_tag_error_rates_are_the_saved_counts_divided():
+    taxonomy = {"n_reviews": 10, "errors": 3, "tags": {
+        # the saved rates are rounded (and here stale): the counts are what the rates come from
+        "contrast_reversal": {"n_with": 4, "n_without": 6, "errors_with": 2, "errors_without": 1,
+                              "error_rate_with": 0.4, "error_rate_without": 0.2},
+        "irony_cue": {"n_with": 0, "n_without": 10, "errors_with": 0, "errors_without": 3},
+        "borderline_rating": {"n_with": 8, "n_without": 2, "errors_with": 3, "errors_without": 0}}}
+    rates = mistakes.tag_error_rates(taxonomy)
+    assert rates.index.tolist() == ["contrast_reversal", "irony_cue", "borderline_rating"]
+    assert list(rates.columns) == ["errors_with", "n_with", "error_rate_with", "errors_without", "n_without",
+                                   "error_rate_without"]
+    assert rates.loc["contrast_reversal"].tolist() == [2, 4, 0.5, 1, 6, 1 / 6]
+    assert rates.loc["borderline_rating"].tolist() == [3, 8, 0.375, 0, 2, 0.0]
+    irony = rates.loc["irony_cue"]
+    assert math.isnan(irony["error_rate_with"]) and irony["error_rate_without"] == 0.3
+
+
+def test_tag_error_rates_of_a_report_that_skipped_the_taxonomy_are_empty():
+    rates = mistakes.tag_error_rates({"skipped": "--skip-taxonomy"})
+    assert rates.empty and list(rates.columns) == ["errors_with", "n_with", "error_rate_with", "errors_without",
+                                                   "n_without", "error_rate_without"]
+
+
+def test_error_rate_of_no_reviews_is_nan():
+    assert mistakes.error_rate(1, 8) == 0.125 and math.isnan(mistakes.error_rate(0, 0))

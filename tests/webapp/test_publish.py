@@ -1,7 +1,12 @@
 """Staging the Space (webapp/publish.py) from a hand-made repository: exactly the files the app needs."""
+import json
+
 import pytest
 
-from webapp import publish
+from webapp import publish, space_readme
+
+# The hand-made repository's README.md: the Space's front matter, then the developer README.
+DEV_README = "---\nsdk: gradio\napp_file: app.py\n---\n# the project\n## Set-up\n"
 
 
 def _repo(root):
@@ -12,6 +17,7 @@ def _repo(root):
     for name in files:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(name)
+    (root / "README.md").write_text(DEV_README)
     return root
 
 
@@ -43,9 +49,9 @@ def test_space_files_name_what_is_missing(tmp_path):
 def test_stage_copies_the_files_into_an_empty_folder(tmp_path):
     repo = _repo(tmp_path / "repo")
     listing = publish.stage(tmp_path / "space", repo)
-    # each hand-made file holds its own path, so its size is that path's length
-    assert listing == [(name, len(name)) for name in (
-        "README.md", "app.py", "checkpoints/m/config.json", "explain/b.py")] + [
+    # each hand-made file holds its own path, so its size is that path's length; README.md is written
+    assert listing == [("README.md", len(space_readme.space_readme(DEV_README, {}).encode()))] + [
+        (name, len(name)) for name in ("app.py", "checkpoints/m/config.json", "explain/b.py")] + [
         ("requirements.txt", len("requirements-space.txt"))] + [(name, len(name)) for name in (
             "sentiment/a.py", "study/reviews.csv.gz", "webapp/c.py")]
     assert (tmp_path / "space" / "requirements.txt").read_text() == "requirements-space.txt"
@@ -160,13 +166,37 @@ def test_every_file_of_a_checkpoint_and_of_the_study_goes_at_any_depth(tmp_path)
     assert list(files) == sorted(files)  # the listing reads in path order
 
 
-def test_the_space_readme_is_the_repository_readme_with_its_front_matter(tmp_path):
+def test_the_space_readme_is_the_visitors_page_under_the_repository_readmes_front_matter(tmp_path):
     repo = _repo(tmp_path / "repo")
-    (repo / "README.md").write_text("---\nsdk: gradio\napp_file: app.py\n---\n# the project\n")
     (repo / "study" / "README.md").write_text("# the study\n")
+    (repo / "checkpoints" / "m" / "report.json").write_text(json.dumps(
+        {"model": "minilm", "train_size": 4321, "max_length": 128, "metrics": {"accuracy": 0.875, "f1": 0.8749}}))
     publish.stage(tmp_path / "space", repo)
-    assert (tmp_path / "space" / "README.md").read_text().startswith("---\nsdk: gradio\n")
+    staged = (tmp_path / "space" / "README.md").read_text()
+    assert staged.startswith("---\nsdk: gradio\napp_file: app.py\n---\n\n# Why does BERT get this review wrong?")
+    assert "# the project" not in staged and "## Set-up" not in staged  # not the developer README
+    assert "| `m` | all-MiniLM-L6-v2 | 4,321 | 0.8750 | 0.8749 | 128 |" in staged  # the checkpoint's figures
+    assert (repo / "README.md").read_text() == DEV_README  # the repository's own README is left alone
     assert (tmp_path / "space" / "study" / "README.md").read_text() == "# the study\n"  # its own place, not the top
+
+
+@pytest.mark.parametrize("readme, problem", [("# no front matter\n", "README.md does not start with a front matter"),
+                                             ("---\nsdk: gradio\n", "README.md's front matter has no closing")])
+def test_a_readme_without_front_matter_stages_nothing(tmp_path, readme, problem):
+    repo = _repo(tmp_path / "repo")
+    (repo / "README.md").write_text(readme)
+    with pytest.raises(publish.PublishError, match=f"^cannot write the Space's README.md: {problem}"):
+        publish.stage(tmp_path / "space", repo)
+    assert not (tmp_path / "space").exists()
+
+
+def test_an_unreadable_report_stages_nothing(tmp_path):
+    repo = _repo(tmp_path / "repo")
+    (repo / "checkpoints" / "m" / "report.json").write_text("not json")
+    with pytest.raises(publish.PublishError, match="cannot write the Space's README.md: .*report.json: not a "
+                                                   "readable report"):
+        publish.stage(tmp_path / "space", repo)
+    assert not (tmp_path / "space").exists()
 
 
 def test_stage_takes_an_empty_folder_and_refuses_a_file(tmp_path):

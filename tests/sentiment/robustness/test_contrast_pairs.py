@@ -1,12 +1,11 @@
-"""sentiment.robustness.contrast_pairs: CAD dev pairs, and accuracy, consistency and flips on them."""
-import hashlib
-
+"""sentiment.robustness.contrast_pairs: accuracy, consistency and flips on the CAD dev pairs (read from a file
+by sentiment.cad.load_pairs, whose other tests are in tests/sentiment/test_cad.py)."""
 import numpy as np
 import pandas as pd
 import pytest
 
+from sentiment.cad import load_pairs
 from sentiment.data import DataError
-from sentiment.paths import REPO_ROOT
 from sentiment.robustness import contrast_pairs as C
 
 
@@ -18,7 +17,7 @@ def write_pairs(path, rows):
 @pytest.fixture
 def three_pairs(tmp_path):
     # Stored out of order (edit before original, pair 10 before pair 2): load_pairs sorts them.
-    return C.load_pairs(write_pairs(tmp_path / "pairs.csv", [
+    return load_pairs(write_pairs(tmp_path / "pairs.csv", [
         ("10", "edited", "negative", "C edited", ""), ("10", "original", "positive", "C original", "train/pos/3_8"),
         ("1", "original", "positive", "A original", "train/pos/1_9"), ("1", "edited", "negative", "A edited", ""),
         ("2", "original", "negative", "B original", "train/neg/2_1"), ("2", "edited", "positive", "B edited", ""),
@@ -90,32 +89,3 @@ def test_no_pairs_is_an_error():
     empty = pd.DataFrame(columns=["pair_id", "right_original", "right_edited", "p_original", "p_edited"])
     with pytest.raises(DataError, match="no contrast pairs to score"):
         C.pair_metrics(empty)
-
-
-@pytest.mark.parametrize("rows, message", [
-    ([("1", "original", "positive", "a", ""), ("1", "original", "negative", "b", "")], "pair 1 is not one original"),
-    ([("1", "original", "positive", "a", ""), ("1", "edited", "positive", "b", "")], "pair 1 is not one original"),
-    ([("1", "original", "great", "a", ""), ("1", "edited", "negative", "b", "")], "sentiment positive/negative"),
-])
-def test_malformed_pairs_are_a_clear_error(tmp_path, rows, message):
-    with pytest.raises(DataError, match=message):
-        C.load_pairs(write_pairs(tmp_path / "bad.csv", rows))
-
-
-def test_missing_pair_file_names_the_way_out(tmp_path, monkeypatch):
-    monkeypatch.setenv("CAD_DATA_DIR", str(tmp_path))
-    assert C.default_cad_path() == tmp_path / "dev_paired.csv.gz"
-    with pytest.raises(DataError, match="set CAD_DATA_DIR"):
-        C.load_pairs()
-
-
-def test_shipped_copy_is_cad_dev_with_its_attribution():
-    pairs = C.load_pairs(C.SHIPPED_CAD)
-    assert len(pairs) == 490 and pairs["pair_id"].nunique() == 245
-    assert (pairs["kind"].iloc[::2] == "original").all() and (pairs["kind"].iloc[1::2] == "edited").all()
-    readme = (REPO_ROOT / "study" / "CAD-README.md").read_text()
-    for needed in ("Kaushik", "ICLR 2020", "acmi-lab/counterfactually-augmented-data", "Apache-2.0"):
-        assert needed in readme
-    shared = REPO_ROOT.parent / "shared/data/cad/dev_paired.csv.gz"
-    if shared.is_file():  # the shipped copy is the shared file, byte for byte
-        assert hashlib.sha256(shared.read_bytes()).digest() == hashlib.sha256(C.SHIPPED_CAD.read_bytes()).digest()

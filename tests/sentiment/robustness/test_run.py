@@ -9,9 +9,9 @@ import pytest
 
 from sentiment.cli import main
 from sentiment.data import DataError
+from sentiment.paths import default_cad_path
 from sentiment.predictor import Predictor
 from sentiment.robustness import behaviour as B
-from sentiment.robustness import contrast_pairs as C
 from sentiment.robustness.run import taxonomy_reviews
 
 
@@ -51,7 +51,7 @@ def parity_model(monkeypatch):
 
 def _expected_pairs() -> dict:
     """Accuracy on originals and edits, consistency and flips of the parity model, counted pair by pair."""
-    pairs = pd.read_csv(C.default_cad_path(), dtype=str, keep_default_na=False)
+    pairs = pd.read_csv(default_cad_path(), dtype=str, keep_default_na=False)
     right, said = {}, {}
     for row in pairs.itertuples():
         said[row.pair_id, row.kind] = parity(row.review) >= 0.5

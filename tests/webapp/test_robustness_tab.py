@@ -1,4 +1,4 @@
-"""The Robustness tab (webapp/robustness_view.py): every table and rate, from hand-made reports."""
+"""The Robustness tab (webapp/robustness_tab.py): every table and rate, from hand-made reports."""
 import copy
 import json
 from types import SimpleNamespace
@@ -9,7 +9,7 @@ from sentiment.data import DataError
 from sentiment.robustness.report import REPORT_FILE
 from explain.patterns import parts_html
 from webapp import checkpoints, explanations
-from webapp import robustness_view as view
+from webapp import robustness_tab as view
 
 
 def _robustness_report(rate_a, lift_b, failing_pair="122", pairs=(0.96, 0.85, 0.812, 245)):
@@ -111,8 +111,9 @@ def test_load_reports_reads_only_checkpoints_with_a_saved_report(tmp_path):
 
 def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
     monkeypatch.setattr(view, "_reports", lambda: reports)
-    note, rates, tags, tag_table, summary, cases, push_chart, push_table = view.overview()
+    note, rates, tags, tag_table, summary, cases, push_chart, push_table, *charts = view.overview()
     assert push_chart.empty and push_table.empty  # these reports have no attribution figures
+    assert charts[2] is None  # nor a push chart to download
     assert note == "Reports of `big`, `small`."
     assert rates.equals(view.capability_rates(reports)) and tags.equals(view.tag_lifts(reports))
     assert list(tag_table.columns) == ["tag", "checkpoint", "lift within class", "lift (crude)", "lift on negatives",
@@ -121,6 +122,27 @@ def test_overview_puts_the_key_last_and_names_the_reports(reports, monkeypatch):
     assert summary.equals(view.contrast_summary(reports))
     assert list(cases.columns) == ["checkpoint", "kind", "expected", "P(positive)", "template", "what failed", "key"]
     assert cases["key"].tolist()[:4] == ["big|pair|122", "big|pair|7", "big|case|a|0", "big|case|b|0"]
+
+
+def test_overview_downloads_each_chart_drawn_from_the_frame_it_shows(reports, monkeypatch):
+    from webapp import figures
+
+    monkeypatch.setattr(view, "_reports", lambda: reports)
+    monkeypatch.setattr(checkpoints, "checkpoint_names", lambda: ["small", "big"])
+    drawn = []
+    monkeypatch.setattr(figures, "_shared_png", lambda chart, rows, colours: drawn.append((chart, rows, colours))
+                        or (b"\x89PNG" + chart.title.encode() if rows else None))  # no rows: nothing drawn
+    _, rates, tags, *_, capability_png, tag_png, push_png = view.overview()
+    colours = (("small", figures.PALETTE[0]), ("big", figures.PALETTE[1]))  # the app's checkpoint colours
+    assert drawn == [
+        (view.CAPABILITY_CHART,
+         tuple(rates[["bar", "failure rate (%)", "checkpoint"]].itertuples(index=False, name=None)), colours),
+        (view.TAG_CHART, tuple(tags[["bar", "lift within class", "checkpoint"]].itertuples(index=False, name=None)),
+         colours),
+        (view.PUSH_CHART, (), colours)]
+    assert open(capability_png, "rb").read() == b"\x89PNG" + view.CAPABILITY_CHART.title.encode()
+    assert capability_png.endswith(".png") and "capabilities-chart-" in capability_png
+    assert open(tag_png, "rb").read() == b"\x89PNG" + view.TAG_CHART.title.encode() and push_png is None
 
 
 def test_overview_without_reports_says_how_to_make_them(monkeypatch):
@@ -136,21 +158,34 @@ def test_selecting_a_failing_case_reads_its_key_from_the_row():
 
 def test_compare_case_explains_both_texts_with_the_checkpoint_that_failed(reports, monkeypatch, explainer):
     monkeypatch.setattr(view, "_reports", lambda: reports)
-    monkeypatch.setattr(explanations, "contrast_of", lambda before, after: ("contrast of", before.text, after.text))
+    # the five side-by-side outputs, made of the texts
+    monkeypatch.setattr(explanations, "contrast_of", lambda before, after: (
+        {"negative": 0.25, "positive": 0.75}, {"negative": 0.5, "positive": 0.5}, f"<p>{before.text}</p>",
+        f"<p>{after.text}</p>", None))
     asked = []
     monkeypatch.setattr(checkpoints, "explainer", lambda name: asked.append(name) or explainer)
     shown = view.compare_case("small|case|b|0")
     # the stub's contrast stands for the five side-by-side outputs, of the checkpoint that failed the case
-    assert shown[:5] == ("Ann was dull.", "Bob was dull.", "contrast of", "Ann was dull.", "Bob was dull.")
+    assert shown[:2] == ("Ann was dull.", "Bob was dull.") and shown[4:7] == ("<p>Ann was dull.</p>",
+                                                                          "<p>Bob was dull.</p>", None)
     assert set(asked) == {"small"}
-    assert shown[5].startswith("**b, template n/a: expected the same verdict") and "parts marked (small)" in shown[5]
-    assert shown[6] == parts_html(explainer.explain("Bob was dull."))
+    assert shown[7].startswith("**b, template n/a: expected the same verdict") and "parts marked (small)" in shown[7]
+    assert shown[8] == parts_html(explainer.explain("Bob was dull."))
+    # the download: the note, both texts side by side, the case with its parts marked
+    page = open(shown[9], encoding="utf-8").read()
+    assert "case-small-case-b-0-" in shown[9] and "<h1>A failing case of small</h1>" in page
+    assert "<p><strong>b, template n/a: expected the same verdict" in page
+    assert ('<div class="columns"><div><h3>Original</h3><p class="verdict">positive, P(positive) 0.75</p>'
+            "<p>Ann was dull.</p></div><div><h3>The case</h3>") in page
+    assert f"<h2>The case, its parts marked</h2>\n{shown[8]}" in page
     # a case without an original: the case alone, with its verdict
     monkeypatch.setattr(view, "case_texts", lambda reports, key: ("small", None, "Not dull.<br />Fun.", "note"))
-    original, text, label_a, label_b, view_a, view_b, moved, note, marked = view.compare_case("any")
+    original, text, label_a, label_b, view_a, view_b, moved, note, marked, page = view.compare_case("any")
     e = explainer.explain("Not dull.<br />Fun.")
     assert (original, text, label_a, view_a, view_b, moved) == ("", "Not dull.\nFun.", None, "", "", None)
     assert label_b == {"negative": 1 - e.p_positive, "positive": e.p_positive} and marked == parts_html(e)
+    text = open(page, encoding="utf-8").read()
+    assert marked in text and 'class="columns"' not in text  # no original: nothing side by side
 
 
 
@@ -169,4 +204,6 @@ def test_push_figures_list_each_part_per_checkpoint_and_outcome(reports):
         ["contrast_but", "turn", "big", "wrong", -1.0, "one case", 1],
         ["contrast_but", "turn_share", "big", "right", 0.7, "+0.60 to +0.80", 3],
         ["contrast_pairs", "edited_share", "big", "right", 0.9, "+0.50 to +1.30", 2]]
-    assert figures["bar"].tolist()[0] == "contrast_but · turn · read right"
+    # one bar per row: a label shared by two checkpoints would stack their means in the app's chart
+    assert figures["bar"].tolist()[0] == "contrast_but · turn · read right · big"
+    assert figures["bar"].is_unique

@@ -6,14 +6,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sentiment.labels import LABELS
 from sentiment.model_card import hub_base_model
-from sentiment.report import duration, read_report
+from sentiment.run_report import duration, read_report
 from sentiment.paths import BASELINE_CHECKPOINT, shipped_checkpoint
+
+from .downloads import save
+from .figures import Chart, figure_png, series_colours, shared_chart_png
+from .shared_cache import computed_once
 
 BASELINE_DIR = shipped_checkpoint(BASELINE_CHECKPOINT)
 
 
 def load_report(checkpoint: str | Path) -> dict | None:
+    """The ``report.json`` of the checkpoint folder ``checkpoint``; None where it has none or it cannot be read
+    (a checkpoint from the Hub, one not trained here)."""
     try:
         return read_report(checkpoint)
     except (OSError, ValueError):
@@ -43,7 +50,7 @@ def confusion_table(report: dict) -> pd.DataFrame:
     (tn, fp), (fn, tp) = report["metrics"]["confusion_matrix"]
     share = lambda count, total: count / total if total else 0.0  # noqa: E731 (a test set may lack a class)
     negatives, positives = tn + fp, fn + tp
-    return pd.DataFrame({"true label": ["negative", "positive"],
+    return pd.DataFrame({"true label": list(LABELS),
                          "predicted negative": [tn, fn], "predicted positive": [fp, tp],
                          "rate predicted negative": [share(tn, negatives), share(fn, positives)],
                          "rate predicted positive": [share(fp, negatives), share(tp, positives)]})
@@ -62,20 +69,26 @@ def confusion_figure(report: dict):
     for (row, column), rate in np.ndenumerate(rates):
         axes.text(column, row, f"{counts[row, column]:,}\n{rate:.1%}", ha="center", va="center",
                   color="white" if rate > 0.5 else "black")
-    axes.set_xticks([0, 1], labels=["negative", "positive"])
-    axes.set_yticks([0, 1], labels=["negative", "positive"])
+    axes.set_xticks([0, 1], labels=list(LABELS))
+    axes.set_yticks([0, 1], labels=list(LABELS))
     axes.set_xlabel("predicted")
     axes.set_ylabel("true label")
     figure.colorbar(image, ax=axes, label="share of the true label")
     return figure
 
 
+# The training curve's series: the key of the trainer's log, and the name the chart gives it.
+CURVE_SERIES = (("loss", "training loss"), ("eval_loss", "validation loss"), ("eval_accuracy", "validation accuracy"))
+# The curve as the app draws it and as it is downloaded (webapp/figures.py), each series in its colour.
+CURVE_CHART = Chart(x="step", y="value", color="series", title="Training curve", kind="line")
+CURVE_COLOURS = series_colours(name for _, name in CURVE_SERIES)
+
+
 def training_curve(report: dict) -> pd.DataFrame:
     """Long format for ``gr.LinePlot``: step, value, series (training loss, validation loss/accuracy)."""
     rows = []
     for entry in report.get("log_history", []):
-        for key, series in (("loss", "training loss"), ("eval_loss", "validation loss"),
-                            ("eval_accuracy", "validation accuracy")):
+        for key, series in CURVE_SERIES:
             if key in entry and "step" in entry:
                 rows.append({"step": entry["step"], "value": float(entry[key]), "series": series})
     return pd.DataFrame(rows, columns=["step", "value", "series"])
@@ -84,6 +97,8 @@ def training_curve(report: dict) -> pd.DataFrame:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def summary() -> pd.DataFrame:
+    """The tab's table (``summary_table``): every available checkpoint with a report, then the TF-IDF
+    baseline."""
     from .checkpoints import available_checkpoints
 
     reports = {name: load_report(location) for name, location in available_checkpoints().items()}
@@ -97,14 +112,26 @@ def _reading_note(report: dict) -> str:
     return f"; chosen on the validation reviews: {reading['reason']}" if reading else ""
 
 
+def confusion_png(report: dict) -> bytes:
+    """The confusion matrix (``confusion_figure``) as a PNG, drawn once per matrix and shared by every
+    visitor (the tab draws it on every page load)."""
+    return _confusion_png(tuple(map(tuple, report["metrics"]["confusion_matrix"])))
+
+
+@computed_once
+def _confusion_png(matrix: tuple) -> bytes:
+    return figure_png(confusion_figure({"metrics": {"confusion_matrix": [list(row) for row in matrix]}}))
+
+
 def details(checkpoint: str | None):
-    """Markdown facts, confusion matrix and training curve of the checkpoint called ``checkpoint``."""
+    """Markdown facts, confusion matrix and training curve of the checkpoint called ``checkpoint``; then
+    the paths of the confusion matrix and of the training curve as PNGs to download (None for none)."""
     from .checkpoints import locate
 
     report = load_report(locate(checkpoint))
     if report is None:
         return (f"No `report.json` for {checkpoint}: figures are shown for checkpoints trained by "
-                f"`python -m sentiment train`.", None, training_curve({}))
+                f"`python -m sentiment train`.", None, training_curve({}), None, None)
     t = report["timings"]
     validation = [e["eval_accuracy"] for e in report.get("validation", [])]
     base, continued = hub_base_model(report["model"])
@@ -122,4 +149,8 @@ def details(checkpoint: str | None):
 """
     if validation:
         text += f"\n- Best validation accuracy: {max(validation):.3f}."
-    return text, confusion_figure(report), training_curve(report)
+    curve = training_curve(report)
+    curve_png = shared_chart_png(curve, CURVE_CHART, CURVE_COLOURS)
+    return (text, confusion_figure(report), curve,
+            save(f"confusion-matrix-{checkpoint}", confusion_png(report), "png"),
+            None if curve_png is None else save(f"training-curve-{checkpoint}", curve_png, "png"))

@@ -1,4 +1,4 @@
-"""webapp/patterns_view.py: the Patterns tab's tables, chart and handlers, on hand-made figures and the tiny
+"""webapp/patterns_tab.py: the Patterns tab's tables, chart and handlers, on hand-made figures and the tiny
 model."""
 import pandas as pd
 import pytest
@@ -6,7 +6,8 @@ import pytest
 from explain import Explainer
 from sentiment.errors import DataError
 from sentiment.predictor import Predictor
-from webapp import patterns_view as V
+from webapp import patterns_tab as V
+from webapp.figures import PALETTE
 
 CATEGORIES = {
     "all": {"parts": {"turn": {"n": 3, "mean": -0.5, "share": 0.4,
@@ -43,11 +44,16 @@ def test_the_tab_shows_what_the_command_computes(tiny_app, tmp_path):
     path = tmp_path / "set.csv"
     pd.DataFrame({"text": ["Great cast, but a dull film.", "Not bad at all. I smiled."],
                   "sentiment": ["negative", "positive"], "kind": ["contrast", "negation"]}).to_csv(path, index=False)
-    summary, chart, table, rows, page = V.patterns_for_app("tiny", str(path), " kind ")
+    summary, chart, table, rows, page, chart_png = V.patterns_for_app("tiny", str(path), " kind ")
     predicted = [p["label"] for p in tiny_app.predict(rows["review"].tolist())]
     assert rows["read as"].tolist() == predicted
     assert rows["misread"].tolist() == ["yes" if p != g else "" for p, g in zip(predicted, ["negative", "positive"])]
-    assert set(table["category"]) == {"all", "contrast", "negation"} and len(chart) == len(table)
+    frame = chart["value"]
+    assert set(table["category"]) == {"all", "contrast", "negation"} and len(frame) == len(table)
+    # the chart's colours, one per category, sent with it: the app and the downloaded image agree
+    assert chart["color_map"] == {"all": PALETTE[0], "contrast": PALETTE[1], "negation": PALETTE[2]}
+    assert open(chart_png, "rb").read() == V.chart_png(frame, V.CHART, chart["color_map"])
+    assert "patterns-tiny-set-chart-" in chart_png
     assert summary.startswith("**2 rows** read by `tiny` (64 tokens per review).")
     assert "<h2>negation</h2>" in open(page, encoding="utf-8").read()
     heading, html = V.explain_row("tiny", rows.values.tolist()[1])

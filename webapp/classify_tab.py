@@ -27,8 +27,11 @@ _EXPORTS = tempfile.TemporaryDirectory(prefix="predictions-")
 
 
 def review_length(tokenizer, text: str, max_length: int) -> dict:
-    """Words, tokens, and how many tokens the classifier skips when it reads ``max_length`` tokens (head +
-    tail truncation, ``sentiment.tokenization``) of ``text`` with ``tokenizer``."""
+    """Words and word-piece tokens of ``text`` (read with ``tokenizer``), and what a classifier reading
+    ``max_length`` tokens in all, [CLS] and [SEP] included, makes of them (``sentiment.tokenization``): a
+    review of up to ``max_length - 2`` tokens is read whole; of a longer one, the first ``head`` tokens (a
+    quarter of those ``max_length - 2``, rounded down) and the last ``tokens_read - head``, the middle
+    (``tokens_skipped``) unread."""
     (item,) = encode(tokenizer, [strip_line_breaks(text)], max_length)
     cut = item["cut"]
     return {"words": len(strip_line_breaks(text).split()), "tokens": cut.n, "tokens_read": len(item["input_ids"]) - 2,
@@ -37,13 +40,18 @@ def review_length(tokenizer, text: str, max_length: int) -> dict:
 
 
 def length_note(length: dict) -> str:
+    """The Classify tab's line on a review's ``length`` (``review_length``): its words and tokens, and which
+    parts the model read: all of it, or its first and last parts with the number skipped between them;
+    ``read_length`` is the model's tokens in all, its [CLS] and [SEP] included. A warning comes first where
+    most of the word pieces are unknown to the model."""
     note = f"{length['words']:,} words, {length['tokens']:,} word-piece tokens."
+    in_all = f"{length['read_length']} tokens in all, [CLS] and [SEP] included"
     if length["tokens_skipped"]:
         tail = length["tokens_read"] - length["head"]
-        note += (f" Longer than the model reads ({length['read_length']} tokens): it read the first "
-                 f"{length['head']:,} and the last {tail:,} and skipped {length['tokens_skipped']:,} in the middle.")
+        note += (f" Longer than the model reads ({in_all}): it read the first {length['head']:,} and the last "
+                 f"{tail:,} and skipped {length['tokens_skipped']:,} in the middle.")
     else:
-        note += f" The model read all of it (it reads up to {length['read_length']} tokens)."
+        note += f" The model read all of it (it reads up to {in_all})."
     warning = unknown_warning(length["unknown_share"])
     return f"{warning}\n\n{note}" if warning else note
 
@@ -98,6 +106,8 @@ def _export_path(stem: str) -> Path:
 # ---- Gradio handlers -----------------------------------------------------------------------
 
 def classify_for_app(checkpoint: str, text: str) -> tuple[dict[str, float], str]:
+    """The Classify button: ``text``'s class probabilities under the checkpoint called ``checkpoint`` (for
+    ``gr.Label``) and its length note (``length_note``)."""
     probabilities, length = classify(loaded_predictor(checkpoint), text)
     return probabilities, length_note(length)
 

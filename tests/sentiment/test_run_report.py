@@ -1,9 +1,9 @@
-"""sentiment.report: report.json and the Markdown table of runs, in the lab report's shape."""
+"""sentiment.run_report: a training run's report.json and the Markdown table of runs, in the lab report's shape."""
 import re
 
 import pytest
 
-from sentiment.report import duration, markdown_table, read_report, write_report
+from sentiment.run_report import duration, markdown_table, read_report, write_report
 
 REPORT = {"device": {"training": "cuda", "evaluation": "cpu"},
           "mixed_precision": {"training": "bf16", "evaluation": "fp32"},

@@ -10,18 +10,21 @@ computed by the model when the step is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 from explain.patterns import parts_html
+from explain.render import page_html
 from sentiment.errors import DataError
 from sentiment.labels import predicted_label
 from sentiment.robustness.report import PUSH_PARTS, push_section
 
 from .checkpoints import explainer, locate, predictor
+from .downloads import Download, download, saved
 from .errors import checked_number
 from .examples import misreadings, report_reviews
 from .explanations import contrast
+from .pages import heading_text, markdown_html, pair_html
+from .shared_cache import computed_once
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ REPORT_STEP = "The lab report's four reviews"
 
 
 def n_steps() -> int:
+    """How many steps the lesson has: the ``STEPS``, then the lab report's four reviews (``REPORT_STEP``)."""
     return len(STEPS) + 1
 
 
@@ -109,7 +113,10 @@ def pattern(report: dict | None, step: Step, checkpoint: str) -> str:
                  if name in ("borderline_rating", "mostly_plot_summary", "beyond_max_length")
                  and t.get("lift") is not None]
         return f"Measured on the 25,000 test reviews (`{checkpoint}`):\n" + "\n".join(lines)
-    capability = report["behaviour"]["capabilities"][step.capability]
+    capability = report.get("behaviour", {}).get("capabilities", {}).get(step.capability)
+    if capability is None:
+        return (f"*`{checkpoint}`'s robustness report has no behavioural tests of this phenomenon: run "
+                f"`python -m sentiment robustness --checkpoint checkpoints/{checkpoint} --save` again.*")
     lines = [f"`{checkpoint}` fails **{_pct(capability['failure_rate'])}** of the {capability['n']} generated "
              f"cases ({capability['description']})."]
     section = push_section(report, step.capability)
@@ -133,16 +140,44 @@ def _pct(value: float) -> str:
 def lesson_step(checkpoint: str, number) -> tuple:
     """Step ``number`` (1 to ``n_steps()``) as shown by the checkpoint called ``checkpoint``: heading, note
     with the measured pattern, the example review with its parts marked, the minimal pair's two texts and
-    their comparison (``explanations.contrast``'s five outputs)."""
+    their comparison (``explanations.contrast``'s five outputs), then the path of the step as an HTML page
+    (``step_page``) to download."""
     n = step_number(number)
     locate(checkpoint)
-    return _lesson_step(checkpoint, n)
+    outputs, page = _lesson_step(checkpoint, n)
+    # the page is computed once with the step; its file is written again if it was cleaned up meanwhile
+    return (*outputs, saved(page))
 
 
-@lru_cache(maxsize=32)
-def _lesson_step(checkpoint: str, n: int) -> tuple:
-    """Cached per checkpoint and step: a class opening the same step waits once."""
-    from .robustness_view import load_reports
+def prepare(checkpoint: str) -> None:
+    """Compute every step for the checkpoint called ``checkpoint`` now, so that no visitor waits for one
+    (the app calls it before it accepts visitors)."""
+    for n in range(1, n_steps() + 1):
+        lesson_step(checkpoint, n)
+
+
+@computed_once
+def _lesson_step(checkpoint: str, n: int) -> tuple[tuple, Download]:
+    """The step's outputs and its page, computed once per checkpoint and step and shared: a class opening
+    the same step at the same moment waits for one computation, not fifty."""
+    outputs = _compute_step(checkpoint, n)
+    return outputs, download(f"lesson-step-{n}-{checkpoint}", step_page(checkpoint, outputs), "html")
+
+
+def step_page(checkpoint: str, outputs: tuple) -> str:
+    """A step as one self-contained HTML page for slides, from its ``outputs`` as the tab shows them: the
+    heading, the note, the example with its parts marked, the minimal pair side by side."""
+    heading, note, shown, _, _, *pair = outputs
+    return page_html(heading_text(heading), [
+        ("", markdown_html(note)),
+        ("", shown),
+        ("A minimal pair: the same review with one change", pair_html(("Original", "Minimal edit"), pair)),
+    ], facts=[f"Read by the checkpoint {checkpoint}."])
+
+
+def _compute_step(checkpoint: str, n: int) -> tuple:
+    """Step ``n``'s outputs, as ``lesson_step`` returns them."""
+    from .robustness_tab import load_reports
 
     location = locate(checkpoint)
     heading = f"### Step {n} of {n_steps()}: "

@@ -7,10 +7,12 @@ import time
 import gradio as gr
 import pandas as pd
 
-from explain.render import highlighted_html, top_words_table
+from explain.attribution import MAX_COMPLETENESS_ERROR, TARGET_COMPLETENESS_ERROR
+from explain.render import highlighted_html, to_html, top_words_table
 from sentiment.labels import predicted_label
 
 from .checkpoints import explainer
+from .downloads import save
 from .explanations import AUTO_STEPS, MAX_STEPS, explain_text  # noqa: F401 (the slider's value and top)
 
 
@@ -35,8 +37,8 @@ def trust_note(explanation, agreement: float | None = None, seconds: float | Non
     if explanation.method == "ig":
         lines.append(f"- Baseline: {baseline_in_words(explanation.baseline_p_positive)}")
         error = explanation.completeness_error
-        verdict = ("the scores account for the prediction almost exactly" if error <= 0.02 else
-                   "the scores account for the prediction closely" if error <= 0.05 else
+        verdict = ("the scores account for the prediction almost exactly" if error <= TARGET_COMPLETENESS_ERROR else
+                   "the scores account for the prediction closely" if error <= MAX_COMPLETENESS_ERROR else
                    "the scores do not add up to the prediction: read them with care")
         lines.append(f"- Completeness: the word scores add up to {explanation.attribution_sum:+.2f}; the model's "
                      f"margin moved {explanation.margin_input - explanation.margin_baseline:+.2f} from the review "
@@ -84,7 +86,8 @@ def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
 
 def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check_occlusion: bool = False,
                     progress=gr.Progress()):
-    """The Explain tab's four outputs: verdict, coloured text, strongest words, trust note.
+    """The Explain tab's five outputs: verdict, coloured text, strongest words, trust note, and the path of
+    the explanation as an HTML page to download (``explain.render.to_html``, the same colours).
 
     ``checkpoint``: a name from the picker; ``method``: one of ``explain.METHODS``;
     ``n_steps``: integration steps, ``AUTO_STEPS`` (0) for adaptive; ``check_occlusion``:
@@ -106,5 +109,7 @@ def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check
     verdict = (f"Prediction: **{explanation.label}** (P positive {explanation.p_positive:.2f}). Explained: "
                f"the margin of *{explanation.target}* by {'integrated gradients' if method == 'ig' else 'occlusion'}.")
     table = strongest_words(explanation)
+    page = to_html(explanation, title=f"Why {checkpoint} reads the review as {explanation.label}")
     return (verdict, highlighted_html(explanation), table,
-            trust_note(explanation, agreement, time.perf_counter() - started))
+            trust_note(explanation, agreement, time.perf_counter() - started),
+            save(f"explanation-{checkpoint}", page, "html"))

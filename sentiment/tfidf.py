@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from .evaluate import classification_metrics, predictions_frame
 from .labels import predicted_class
 from .model_card import write_model_card
-from .report import PREDICTIONS_FILE, environment, markdown_table, write_report
+from .run_report import PREDICTIONS_FILE, environment, markdown_table, write_report
 
 
 def run_baseline(train: pd.DataFrame, test: pd.DataFrame, output_dir: str | Path) -> dict:

@@ -10,16 +10,21 @@ only excerpts).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 
+from explain.render import page_html
 from sentiment.errors import DataError
-from sentiment.robustness.contrast_pairs import load_pairs
+from sentiment.cad import load_pairs
 from sentiment.robustness.report import CAD_ATTRIBUTION, PUSH_PARTS, REPORT_FILE, push_section
 from sentiment.text import LINE_BREAK
+
+from .downloads import save
+from .figures import Chart, checkpoint_colours, shared_chart_png
+from .pages import markdown_html, pair_html
+from .shared_cache import computed_once
 
 INTRO = f"""How often each checkpoint fails, by kind of text. **Contrast pairs**: IMDB reviews and a
 minimal edit that flips their label (CAD dev); a model that read the verdict gets both right.
@@ -109,7 +114,10 @@ def push_figures(reports: dict[str, dict]) -> pd.DataFrame:
                     rows.append({"phenomenon": phenomenon, "part": part, "checkpoint": checkpoint,
                                  "cases read": outcome, "mean": figure["mean"],
                                  "95% interval": f"{low:+.2f} to {high:+.2f}" if low is not None else "one case",
-                                 "cases": figure["n"], "bar": f"{phenomenon} · {part} · read {outcome}"})
+                                 "cases": figure["n"],
+                                 # the checkpoint in the label: one bar per row, as in the other charts
+                                 # (bars sharing a label would be stacked, their means summed)
+                                 "bar": f"{phenomenon} · {part} · read {outcome} · {checkpoint}"})
     return pd.DataFrame(rows, columns=PUSH_COLUMNS)
 
 
@@ -160,7 +168,7 @@ def failing_cases(reports: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CASE_COLUMNS)
 
 
-@lru_cache(maxsize=1)
+@computed_once
 def _pairs() -> pd.DataFrame:
     return load_pairs()
 
@@ -202,9 +210,26 @@ def _reports() -> dict[str, dict]:
     return load_reports(available_checkpoints())
 
 
+# The tab's three charts, as the app draws them and as they are downloaded (webapp/figures.py).
+CAPABILITY_CHART = Chart(x="bar", y="failure rate (%)", color="checkpoint", x_title="capability · checkpoint",
+                         y_lim=(0, 100), title="Behavioural tests: share of generated cases failed")
+TAG_CHART = Chart(x="bar", y="lift within class", color="checkpoint", x_title="tag · checkpoint",
+                  title="Error taxonomy: error rate with the tag / without it, within the true class (1 = no "
+                        "effect)")
+PUSH_CHART = Chart(x="bar", y="mean", color="checkpoint", x_title="phenomenon · part · cases read · checkpoint",
+                   title="Where the push sits: mean push toward the expected label")
+
+
+def chart_download(what: str, frame: pd.DataFrame, chart: Chart) -> str | None:
+    """The path of ``chart`` of ``frame`` as a PNG to download, in the checkpoints' colours; None where
+    the frame is empty."""
+    png = shared_chart_png(frame, chart, checkpoint_colours(frame[chart.color]))
+    return None if png is None else save(what, png, "png")
+
+
 def overview():
     """The tab's note, capability chart, tag chart, tag table, contrast-pair table, failing cases, push chart
-    and push table."""
+    and push table; then the paths of the three charts as PNGs to download."""
     reports = _reports()
     note = ("Reports of " + ", ".join(f"`{n}`" for n in reports) + "." if reports else
             "No robustness reports here yet: run `python -m sentiment robustness --checkpoint "
@@ -214,8 +239,11 @@ def overview():
     # The key goes last: the table shows it, and a selection reads it from the row's end.
     cases = cases[[c for c in cases.columns if c != "key"] + ["key"]]
     pushes = push_figures(reports)
-    return (note, capability_rates(reports), tags, tags.drop(columns="bar"), contrast_summary(reports), cases,
-            pushes[pushes["part"].isin(CHARTED_PARTS)], pushes.drop(columns="bar"))
+    capabilities, charted = capability_rates(reports), pushes[pushes["part"].isin(CHARTED_PARTS)]
+    return (note, capabilities, tags, tags.drop(columns="bar"), contrast_summary(reports), cases, charted,
+            pushes.drop(columns="bar"),
+            chart_download("capabilities-chart", capabilities, CAPABILITY_CHART),
+            chart_download("tags-chart", tags, TAG_CHART), chart_download("push-chart", charted, PUSH_CHART))
 
 
 # The chart's parts: the signed pushes a class compares (shares stay in the table).
@@ -229,7 +257,8 @@ def key_from_selection(event: gr.SelectData) -> str:
 
 def compare_case(key: str):
     """The case explained by the checkpoint that failed it: its original and variant side by side where it
-    has an original (a pair, an invariance case), the case with its parts marked either way."""
+    has an original (a pair, an invariance case), the case with its parts marked either way; then the path
+    of all of it as an HTML page to download (``case_page``)."""
     from explain.patterns import parts_html
 
     from .checkpoints import explainer
@@ -241,10 +270,22 @@ def compare_case(key: str):
               f"({checkpoint}).")
     if original is None:
         label = {"negative": 1 - shown.p_positive, "positive": shown.p_positive}
-        return ("", readable(text), None, label, "", "", None, marked, parts_html(shown))
-    # the variant's explanation serves both the side-by-side view and the marked parts
-    return ((readable(original), readable(text))
-            + tuple(contrast_of(explainer(checkpoint).explain(original), shown)) + (marked, parts_html(shown)))
+        outputs = ("", readable(text), None, label, "", "", None, marked, parts_html(shown))
+    else:  # the variant's explanation serves both the side-by-side view and the marked parts
+        outputs = ((readable(original), readable(text))
+                   + tuple(contrast_of(explainer(checkpoint).explain(original), shown)) + (marked, parts_html(shown)))
+    return (*outputs, save(f"case-{key}", case_page(f"A failing case of {checkpoint}", outputs), "html"))
+
+
+def case_page(title: str, outputs: tuple) -> str:
+    """A failing case as one self-contained HTML page, from ``compare_case``'s outputs: the note, the
+    original and the case side by side where it has an original, the case with its parts marked."""
+    original, _, *pair, marked, parts = outputs
+    sections = [("", markdown_html(marked))]
+    if original:
+        sections.append(("The original and the case", pair_html(("Original", "The case"), pair)))
+    sections.append(("The case, its parts marked", parts))
+    return page_html(title, sections)
 
 
 def readable(text: str) -> str:

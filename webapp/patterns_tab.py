@@ -3,7 +3,6 @@
 each row one click from its coloured explanation and the whole as an HTML page for slides."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,12 +13,16 @@ from explain.patterns import PART_ORDER, accuracy_and_misread, parts_html, read_
 from sentiment.errors import DataError
 
 from .checkpoints import explainer, locate, predictor
+from .downloads import save
+from .figures import Chart, chart_png, series_colours
 
 # About a second of CPU per row: a class waits for at most a minute per file; the command line
 # (python -m explain.patterns) takes up to explain.patterns.MAX_ROWS.
 APP_MAX_ROWS = 60
-# One folder for the pages of this process, removed when it exits (Gradio serves its own copy).
-_PAGES = tempfile.TemporaryDirectory(prefix="patterns-")
+# The tab's chart, as the app draws it and as it is downloaded (webapp/figures.py); its colours, one per
+# category of the teacher's file, are given with each file's chart (chart_update).
+CHART = Chart(x="bar", y="push", color="category", x_title="part · category",
+              title="Mean push of each part toward the gold label (> 0: for the right verdict)")
 
 INTRO = f"""Bring your own set: a CSV (UTF-8) with a **review** or **text** column, a **sentiment**
 column (positive/negative) for accuracy, and a column that groups the rows (e.g. *irony*,
@@ -62,7 +65,19 @@ def chart_frame(table: pd.DataFrame) -> pd.DataFrame:
     return frame[["bar", "category", "push"]]
 
 
+def chart_update(frame: pd.DataFrame) -> dict:
+    """The chart's new data with its colours (``chart_colours``): the categories are the file's own."""
+    return gr.update(value=frame, color_map=chart_colours(frame))
+
+
+def chart_colours(frame: pd.DataFrame) -> dict[str, str]:
+    """A colour per category of the chart's ``frame``, in order ("all" first)."""
+    return series_colours(frame[CHART.color])
+
+
 def summary(result: dict) -> str:
+    """Markdown: the rows read and, per category of ``result`` (``explain.patterns.to_json``), its accuracy,
+    misread rows and strongest words each way."""
     lines = [f"**{result['n_rows']} rows** read by `{result['checkpoint']}` ({result['read_length']} tokens per "
              f"review)."]
     for name, c in result["categories"].items():
@@ -75,6 +90,8 @@ def summary(result: dict) -> str:
 
 
 def row_table(read) -> pd.DataFrame:
+    """One row per review read (``explain.patterns.read_rows_with``), as the rows table shows it
+    (``ROW_COLUMNS``): its number, category, gold label, verdict, P(positive), whether misread, the text."""
     return pd.DataFrame([{"row": r.row.number, "category": r.row.category or "", "gold": r.row.sentiment or "",
                           "read as": r.predicted, "P(positive)": round(r.p_positive, 3),
                           "misread": "yes" if r.misread else "", "review": r.row.text}
@@ -83,8 +100,9 @@ def row_table(read) -> pd.DataFrame:
 
 def patterns_for_app(checkpoint: str, upload, category):
     """``checkpoint``: a name from the picker; ``upload``: Gradio's file (or its path); ``category``: the
-    column that groups the rows, or empty. Returns the summary, the chart's and the table's frames, the
-    rows, and the HTML page to download."""
+    column that groups the rows, or empty. Returns the summary, the chart (its frame and colours:
+    ``chart_update``), the table's frame, the rows, the HTML page to download, and the chart as a PNG to
+    download (None without bars)."""
     locate(checkpoint)
     if upload is None:
         raise DataError("Upload a CSV file with a 'review' (or 'text') column first.")
@@ -96,9 +114,11 @@ def patterns_for_app(checkpoint: str, upload, category):
     read = read_rows_with(model, explainer(checkpoint), rows)
     result = to_json(read, checkpoint, model.max_length)
     table = part_table(result["categories"])
-    page = Path(_PAGES.name) / f"patterns-{checkpoint}-{path.stem[:40]}.html"
-    page.write_text(to_page(result, read), encoding="utf-8")
-    return summary(result), chart_frame(table), table.drop(columns="bar"), row_table(read), str(page)
+    name = f"patterns-{checkpoint}-{path.stem}"
+    chart = chart_frame(table)
+    png = chart_png(chart, CHART, chart_colours(chart))
+    return (summary(result), chart_update(chart), table.drop(columns="bar"), row_table(read),
+            save(name, to_page(result, read), "html"), None if png is None else save(f"{name}-chart", png, "png"))
 
 
 def explain_selected(checkpoint: str, event: gr.SelectData) -> tuple[str, str]:

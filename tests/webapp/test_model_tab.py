@@ -1,9 +1,10 @@
-"""The Model tab (webapp/model_info.py): every table and the details, from hand-made reports."""
+"""The Model tab (webapp/model_tab.py): every table and the details, from hand-made reports."""
 import json
 
 import pytest
 
-from webapp import checkpoints, model_info
+from webapp import checkpoints, model_tab
+from webapp.figures import chart_png, figure_png
 
 
 def _report(**overrides):
@@ -28,19 +29,19 @@ SUMMARY_COLUMNS = ["model", "accuracy", "precision", "recall", "F1", "trained on
 
 
 def test_summary_table_row_per_model_with_every_column():
-    table = model_info.summary_table({"m": _report()})
+    table = model_tab.summary_table({"m": _report()})
     assert list(table.columns) == SUMMARY_COLUMNS
     assert table.values.tolist() == [["m", 0.9123, 0.8877, 0.9456, 0.9157, "24,998", "25,000",
                                       "1 min 40 s, cuda bf16", "10.0 s, cpu", "22.7 M, head 1,538"]]
 
 
 def test_summary_table_says_n_a_for_a_time_not_measured():
-    table = model_info.summary_table({"b": _report(timings={})})
+    table = model_tab.summary_table({"b": _report(timings={})})
     assert table[["training", "evaluation"]].values.tolist() == [["n/a, cuda bf16", "n/a, cpu"]]
 
 
 def test_confusion_table_counts_and_shares_of_each_true_label():
-    table = model_info.confusion_table(_report())
+    table = model_tab.confusion_table(_report())
     assert list(table.columns) == ["true label", "predicted negative", "predicted positive",
                                    "rate predicted negative", "rate predicted positive"]
     assert table.values.tolist() == [["negative", 40, 10, 0.8, 0.2], ["positive", 5, 45, 0.1, 0.9]]
@@ -48,12 +49,12 @@ def test_confusion_table_counts_and_shares_of_each_true_label():
 
 def test_confusion_table_of_a_test_set_without_negatives():
     metrics = {**_report()["metrics"], "confusion_matrix": [[0, 0], [5, 45]]}
-    table = model_info.confusion_table(_report(metrics=metrics))
+    table = model_tab.confusion_table(_report(metrics=metrics))
     assert table[["rate predicted negative", "rate predicted positive"]].values.tolist() == [[0.0, 0.0], [0.1, 0.9]]
 
 
 def test_confusion_figure_labels_each_cell_with_count_and_share():
-    figure = model_info.confusion_figure(_report())
+    figure = model_tab.confusion_figure(_report())
     (axes, _colorbar) = figure.axes
     assert [t.get_text() for t in axes.texts] == ["40\n80.0%", "10\n20.0%", "5\n10.0%", "45\n90.0%"]
     assert [t.get_color() for t in axes.texts] == ["white", "black", "black", "white"]  # legible on dark cells
@@ -64,11 +65,11 @@ def test_confusion_figure_labels_each_cell_with_count_and_share():
 
 
 def test_training_curve_has_one_row_per_logged_value():
-    curve = model_info.training_curve(_report())
+    curve = model_tab.training_curve(_report())
     assert list(curve.columns) == ["step", "value", "series"]
     assert curve.values.tolist() == [[10, 0.7, "training loss"], [20, 0.5, "validation loss"],
                                      [20, 0.8, "validation accuracy"]]  # an entry without a step is left out
-    assert model_info.training_curve({}).empty and list(model_info.training_curve({}).columns) == list(curve.columns)
+    assert model_tab.training_curve({}).empty and list(model_tab.training_curve({}).columns) == list(curve.columns)
 
 
 def _write(folder, report):
@@ -78,24 +79,24 @@ def _write(folder, report):
 
 
 def test_load_report_of_a_folder_without_a_readable_report_is_none(tmp_path):
-    assert model_info.load_report(_write(tmp_path / "good", _report())) == _report()
-    assert model_info.load_report(tmp_path / "missing") is None
+    assert model_tab.load_report(_write(tmp_path / "good", _report())) == _report()
+    assert model_tab.load_report(tmp_path / "missing") is None
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "report.json").write_text("{not json")
-    assert model_info.load_report(tmp_path / "bad") is None
+    assert model_tab.load_report(tmp_path / "bad") is None
 
 
 def test_summary_lists_checkpoints_with_a_report_then_the_baseline(tmp_path, monkeypatch):
     found = {"b-model": str(_write(tmp_path / "b", _report())), "no-report": str(tmp_path / "empty"),
              "a-model": str(_write(tmp_path / "a", _report()))}
     monkeypatch.setattr(checkpoints, "available_checkpoints", lambda: found)
-    monkeypatch.setattr(model_info, "BASELINE_DIR", _write(tmp_path / "baseline", _report()))
-    assert model_info.summary()["model"].tolist() == ["b-model", "a-model", "TF-IDF baseline"]
+    monkeypatch.setattr(model_tab, "BASELINE_DIR", _write(tmp_path / "baseline", _report()))
+    assert model_tab.summary()["model"].tolist() == ["b-model", "a-model", "TF-IDF baseline"]
 
 
 def test_details_of_a_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setattr(checkpoints, "locate", {"m": _write(tmp_path / "m", _report())}.__getitem__)
-    text, figure, curve = model_info.details("m")
+    text, figure, curve, confusion_png, curve_png = model_tab.details("m")
     assert text == """**m**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`.
 - Data: official split; 24,998 training reviews, 2,000
   held out for validation, 25,000 test reviews.
@@ -109,23 +110,35 @@ def test_details_of_a_checkpoint(tmp_path, monkeypatch):
 
 - Best validation accuracy: 0.888."""
     assert [t.get_text() for t in figure.axes[0].texts] == ["40\n80.0%", "10\n20.0%", "5\n10.0%", "45\n90.0%"]
-    assert curve.values.tolist() == model_info.training_curve(_report()).values.tolist()
+    assert curve.values.tolist() == model_tab.training_curve(_report()).values.tolist()
+    # the downloads: the confusion matrix and the curve the tab shows, as PNGs, the curve in the app's colours
+    assert open(confusion_png, "rb").read() == figure_png(model_tab.confusion_figure(_report()))
+    assert open(curve_png, "rb").read() == chart_png(curve, model_tab.CURVE_CHART, model_tab.CURVE_COLOURS)
+    assert "confusion-matrix-m-" in confusion_png and "training-curve-m-" in curve_png
+
+
+def test_the_curves_colours_are_the_apps():
+    import gradio as gr
+
+    plot = gr.LinePlot(**model_tab.CURVE_CHART.plot_args(model_tab.CURVE_COLOURS), render=False)
+    assert plot.color_map == model_tab.CURVE_COLOURS and set(plot.color_map) == {
+        name for _, name in model_tab.CURVE_SERIES}
 
 
 def test_details_of_a_checkpoint_that_continued_another(tmp_path, monkeypatch):
     base = _write(tmp_path / "minilm-imdb-25k", _report())
     monkeypatch.setattr(checkpoints, "locate", {"cad": _write(tmp_path / "cad", _report(model=str(base)))}.__getitem__)
-    text, _, _ = model_info.details("cad")
+    text, *_ = model_tab.details("cad")
     assert text.split("\n")[0] == ("**cad**, fine-tuned from `sentence-transformers/all-MiniLM-L6-v2`, continuing "
                                    "the checkpoint `minilm-imdb-25k`.")
 
 
 def test_details_without_a_report(tmp_path, monkeypatch):
     monkeypatch.setattr(checkpoints, "locate", lambda name: tmp_path)
-    text, figure, curve = model_info.details("hub-model")
+    text, figure, curve, confusion_png, curve_png = model_tab.details("hub-model")
     assert text == ("No `report.json` for hub-model: figures are shown for checkpoints trained by "
                     "`python -m sentiment train`.")
-    assert figure is None and curve.empty
+    assert figure is None and curve.empty and confusion_png is None and curve_png is None
 
 
 def test_details_of_an_unknown_checkpoint_is_refused(monkeypatch):
@@ -133,4 +146,4 @@ def test_details_of_an_unknown_checkpoint_is_refused(monkeypatch):
 
     monkeypatch.setattr(checkpoints, "available_checkpoints", lambda: {"m": "/srv/m"})
     with pytest.raises(CheckpointError):
-        model_info.details("/srv/m")
+        model_tab.details("/srv/m")

@@ -1,12 +1,14 @@
-"""The Explain tab in words (webapp/explain_view.py): the top-words table, the trust note and the baseline,
+"""The Explain tab in words (webapp/explain_tab.py): the top-words table, the trust note and the baseline,
 on hand-made explanations whose every figure is known."""
+import re
+
 import pandas as pd
 import pytest
 
 from explain import DroppedSpan, Explanation, Word
-from explain.render import highlighted_html
-from webapp import explain_view
-from webapp.explain_view import baseline_in_words, strongest_words, trust_note
+from explain.render import highlighted_html, to_html
+from webapp import explain_tab
+from webapp.explain_tab import baseline_in_words, strongest_words, trust_note
 
 
 def _explanation(**fields):
@@ -166,24 +168,28 @@ def _no_progress(*args, **kwargs):
 def test_explain_for_app_with_the_occlusion_check(monkeypatch, reverse, agreement):
     explanation = _explanation(words=WORDS)
     asked, occlusion = [], _Explainer(reverse)
-    monkeypatch.setattr(explain_view, "explain_text", lambda *args: asked.append(args) or explanation)
-    monkeypatch.setattr(explain_view, "explainer", lambda name: occlusion if name == "ck" else None)
-    verdict, html, table, trust = explain_view.explain_for_app("ck", "a dull but fine plot", "ig", 12, True,
-                                                               progress=_no_progress)
+    monkeypatch.setattr(explain_tab, "explain_text", lambda *args: asked.append(args) or explanation)
+    monkeypatch.setattr(explain_tab, "explainer", lambda name: occlusion if name == "ck" else None)
+    verdict, html, table, trust, page = explain_tab.explain_for_app("ck", "a dull but fine plot", "ig", 12, True,
+                                                                     progress=_no_progress)
     assert asked == [("ck", "a dull but fine plot", "ig", 12)]
     assert occlusion.calls == [("a dull but fine plot", "negative", "occlusion")]  # the class IG explained
     assert verdict == ("Prediction: **negative** (P positive 0.20). Explained: the margin of *negative* by "
                        "integrated gradients.")
     assert html == highlighted_html(explanation)
     pd.testing.assert_frame_equal(table, strongest_words(explanation))
+    # the download: the explanation's page, holding the coloured words the view shows
+    text = open(page, encoding="utf-8").read()
+    assert text == to_html(explanation, "Why ck reads the review as negative") and "explanation-ck-" in page
+    assert re.search(r'<div class="attributions"[^>]*>(.*)</div>', html, re.S).group(1) in text
     assert f"- Agreement with word occlusion (Spearman rank correlation): {agreement}." in trust.split("\n")
 
 
 def test_explain_for_app_of_one_word_skips_the_check_and_says_why(monkeypatch):
     explanation = _explanation(text="Great", words=[Word("Great", 0, 5, -0.7)])
-    monkeypatch.setattr(explain_view, "explain_text", lambda *args: explanation)
-    monkeypatch.setattr(explain_view, "explainer", lambda name: pytest.fail("nothing to rank: no occlusion"))
-    _, _, _, trust = explain_view.explain_for_app("ck", "Great", "ig", 0, True, progress=_no_progress)
+    monkeypatch.setattr(explain_tab, "explain_text", lambda *args: explanation)
+    monkeypatch.setattr(explain_tab, "explainer", lambda name: pytest.fail("nothing to rank: no occlusion"))
+    _, _, _, trust, _ = explain_tab.explain_for_app("ck", "Great", "ig", 0, True, progress=_no_progress)
     assert ("- Agreement with word occlusion: cannot be computed for fewer than 2 words (the model read 1); a "
             "rank correlation needs words to rank.") in trust.split("\n")
     assert "nan" not in trust
@@ -192,8 +198,9 @@ def test_explain_for_app_of_one_word_skips_the_check_and_says_why(monkeypatch):
 def test_explain_for_app_by_occlusion_skips_the_check(monkeypatch):
     explanation = _explanation(words=WORDS, method="occlusion", label="positive", p_positive=0.75,
                                target="positive")
-    monkeypatch.setattr(explain_view, "explain_text", lambda *args: explanation)
-    monkeypatch.setattr(explain_view, "explainer", lambda name: pytest.fail("no occlusion check for occlusion"))
-    verdict, _, _, trust = explain_view.explain_for_app("ck", "text", "occlusion", 0, True, progress=_no_progress)
+    monkeypatch.setattr(explain_tab, "explain_text", lambda *args: explanation)
+    monkeypatch.setattr(explain_tab, "explainer", lambda name: pytest.fail("no occlusion check for occlusion"))
+    verdict, _, _, trust, _ = explain_tab.explain_for_app("ck", "text", "occlusion", 0, True,
+                                                           progress=_no_progress)
     assert verdict == "Prediction: **positive** (P positive 0.75). Explained: the margin of *positive* by occlusion."
     assert "Agreement" not in trust and trust.split("\n")[1].startswith("- Occlusion:")

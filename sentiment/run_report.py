@@ -1,4 +1,5 @@
-"""``report.json`` and the Markdown table in the lab report's shape."""
+"""The report of a training run (``train``, ``experiment``, ``baseline``): its ``report.json``, the file of its
+test predictions, and the Markdown table of runs in the lab report's shape (``python -m sentiment table``)."""
 from __future__ import annotations
 
 import json
@@ -16,12 +17,14 @@ PREDICTIONS_FILE = "predictions.csv.gz"
 
 
 def environment() -> dict:
+    """The software and machine a run ran on, as its report records them."""
     return {"python": platform.python_version(), "torch": torch.__version__,
             "transformers": transformers.__version__, "machine": platform.machine(),
             "cpu_threads": torch.get_num_threads()}
 
 
 def write_report(report: dict, directory: str | Path) -> Path:
+    """Write ``report`` to ``directory/report.json`` (the folder made where missing); its path."""
     path = Path(directory) / REPORT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n")

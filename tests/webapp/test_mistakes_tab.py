@@ -1,4 +1,4 @@
-"""The Mistakes tab (webapp/mistakes.py): the table a person reads, its note, the pinned reviews and one
+"""The Mistakes tab (webapp/mistakes_tab.py): the table a person reads, its note, the pinned reviews and one
 review shown with both checkpoints' explanations. Hand-made tables; no model is loaded."""
 from types import SimpleNamespace
 
@@ -7,9 +7,11 @@ import pytest
 
 from sentiment.data import DataError
 from sentiment.mistakes import REPORT_NOTES, compare, with_cad
-from sentiment.paths import CAD_CHECKPOINT, LARGE_CHECKPOINT, SMALL_CHECKPOINT
-from sentiment.report import PREDICTIONS_FILE
-from webapp import mistakes as tab
+from sentiment.paths import CAD_CHECKPOINT, LARGE_CHECKPOINT, SMALL_CHECKPOINT, shipped_checkpoint
+from sentiment.run_report import PREDICTIONS_FILE
+from sentiment.robustness.report import REPORT_FILE
+from sentiment.robustness.taxonomy import TAG_RULES, TAGS
+from webapp import mistakes_tab as tab
 
 
 def _rows(**extra):
@@ -237,13 +239,24 @@ def highlighted(monkeypatch):
 
 
 def test_show_review_heads_both_views_with_the_true_label_and_each_verdict(highlighted):
-    header, small, large = tab.show_review("  test/neg/8977_4 ")
+    header, small, large, _ = tab.show_review("  test/neg/8977_4 ")
     assert header == (f"**test/neg/8977_4**, true label **negative**. {SMALL_CHECKPOINT}: **positive** "
                       f"(p positive 0.81); {LARGE_CHECKPOINT}: **negative** (p positive 0.20)\n\n"
                       f"*Why it is hard:* {REPORT_NOTES['test/neg/8977_4']}")
     assert (small, large) == (f"<{SMALL_CHECKPOINT}>A marvel, but silly.", f"<{LARGE_CHECKPOINT}>A marvel, but silly.")
-    header, _, _ = tab.show_review("test/pos/1_10")
+    header, _, _, _ = tab.show_review("test/pos/1_10")
     assert header.startswith("**test/pos/1_10**, true label **positive**. ") and "Why it is hard" not in header
+
+
+def test_show_review_downloads_both_views_side_by_side(highlighted):
+    *_, small, large, page = tab.show_review("test/neg/8977_4")
+    text = open(page, encoding="utf-8").read()
+    assert "mistake-test-neg-8977_4-" in page and text.startswith("<!DOCTYPE html>")
+    assert "<h1>Review test/neg/8977_4, read by two checkpoints</h1>" in text
+    assert "<li>true label: negative</li>" in text
+    assert (f'<div class="columns"><div><h3>Small checkpoint ({SMALL_CHECKPOINT})</h3><p class="verdict">positive, '
+            f'P(positive) 0.81</p>{small}</div><div><h3>Large checkpoint ({LARGE_CHECKPOINT})</h3><p '
+            f'class="verdict">negative, P(positive) 0.20</p>{large}</div></div>') in text
 
 
 @pytest.mark.parametrize("empty", ["", "   ", None, ["test/neg/8977_4"]])
@@ -298,3 +311,164 @@ def test_before_and_after_contrast_training_are_offered_where_the_cad_prediction
     study(base)
     with pytest.raises(DataError, match="not one of all, both wrong, fixed by more data, broken by more data"):
         tab.filter_mistakes("fixed by contrast training", 0.5)
+
+
+# ---- the tag filter: the error taxonomy's tags, each with its error rate ----------------------------------
+
+def test_display_lists_each_rows_tags_by_their_labels_before_the_review():
+    shown = tab._display(_rows(tags=[("contrast_reversal", "borderline_rating"), ()], review=["a", "b"]))
+    assert list(shown.columns) == ["id", "true", "small says", "large says", "comparison", "tags", "review"]
+    assert shown["tags"].tolist() == ["contrast reversal, borderline rating (4 or 7 stars)", ""]
+
+
+def _tagged_study():
+    """``_study()`` tagged: w0 irony; b irony and extreme rating; c extreme rating; e (no mistake) irony."""
+    return _study().assign(tags=[("irony_cue",), (), ("irony_cue", "extreme_rating"), ("extreme_rating",), (),
+                                 ("irony_cue",)])
+
+
+# Saved taxonomy sections of two checkpoints' robustness reports, hand-made.
+SAVED = {
+    SMALL_CHECKPOINT: {"n_reviews": 20, "errors": 3, "tags": {
+        "irony_cue": {"n_with": 4, "n_without": 16, "errors_with": 2, "errors_without": 1},
+        "extreme_rating": {"n_with": 0, "n_without": 20, "errors_with": 0, "errors_without": 3}}},
+    LARGE_CHECKPOINT: {"n_reviews": 20, "errors": 2, "tags": {
+        "irony_cue": {"n_with": 4, "n_without": 16, "errors_with": 1, "errors_without": 1},
+        "extreme_rating": {"n_with": 0, "n_without": 20, "errors_with": 0, "errors_without": 2}}},
+}
+
+
+@pytest.fixture
+def saved(monkeypatch):
+    monkeypatch.setattr(tab, "saved_taxonomy", lambda name: SAVED.get(name, {}))
+
+
+@pytest.mark.parametrize("tag, ids", [
+    ("irony_cue", ["w0", "b"]),  # e carries it too, and no checkpoint misreads it
+    ("extreme_rating", ["c", "b"]),  # c: the large checkpoint 0.65 sure; b: the small one 0.6
+    ("negation_dense", []),
+    (tab.ANY_TAG, ["w0", "w1", "c", "b", "c2"]),
+])
+def test_filter_mistakes_by_a_tag_lists_exactly_the_mistakes_carrying_it(study, saved, tag, ids):
+    study(_tagged_study())
+    shown, _ = tab.filter_mistakes("all", 0.5, tag)
+    assert shown["id"].tolist() == ids
+
+
+def test_a_tag_combines_with_the_other_filters(study, saved):
+    study(_tagged_study())
+    assert tab.filter_mistakes("fixed by more data", 0.5, "extreme_rating")[0]["id"].tolist() == ["b"]
+    assert tab.filter_mistakes("broken by more data", 0.5, "irony_cue")[0].empty
+    assert tab.filter_mistakes("all", 0.62, "extreme_rating")[0]["id"].tolist() == ["c"]
+
+
+def test_filter_mistakes_by_a_tag_says_its_rule_and_each_checkpoints_error_rates(study, saved):
+    study(_tagged_study())
+    shown, note = tab.filter_mistakes("all", 0.5, "irony_cue")
+    assert shown["tags"].tolist() == ["irony cue", "irony cue, extreme rating (1-2 or 9-10 stars)"]
+    assert note == ("**2** reviews shown. Over all 6 test reviews: both wrong **2**, fixed by more data **1**, "
+                    f"broken by more data **2**. **irony cue**: {TAG_RULES['irony_cue']} Test reviews with it "
+                    f"misread: `{SMALL_CHECKPOINT}` 50.0% (2 of 4; 6.2% of those without it), `{LARGE_CHECKPOINT}` "
+                    "25.0% (1 of 4; 6.2% of those without it). Review texts from the test's reviews.")
+    # no review carries the tag in either report: its rule alone
+    _, note = tab.filter_mistakes("all", 0.5, "extreme_rating")
+    assert note.endswith(f"**extreme rating (1-2 or 9-10 stars)**: {TAG_RULES['extreme_rating']} Review texts "
+                         "from the test's reviews.")
+
+
+@pytest.mark.parametrize("tag, shown", [
+    ("sarcasm", "'sarcasm'"), ("irony cue", "'irony cue'"), (None, "None"), (["irony_cue"], "['irony_cue']"),
+    ("", "''")])
+def test_filter_mistakes_names_an_unknown_tag(study, saved, tag, shown):
+    study(_tagged_study())
+    with pytest.raises(DataError) as error:
+        tab.filter_mistakes("all", 0.5, tag)
+    assert str(error.value) == (f"Which tag: {shown} is not one of any tag, contrast_reversal, negation_dense, "
+                                "irony_cue, mostly_plot_summary, borderline_rating, extreme_rating, "
+                                "beyond_max_length.")
+
+
+def test_a_tag_is_refused_where_the_mistakes_could_not_be_tagged(study, saved):
+    study(_study())  # no tags: the large checkpoint's tokenizer is not shipped
+    with pytest.raises(DataError) as error:
+        tab.filter_mistakes("all", 0.5, "irony_cue")
+    assert str(error.value) == (f"Which tag: the mistakes are tagged with the tokenizer of checkpoints/"
+                                f"{LARGE_CHECKPOINT}, which is not here; choose any tag.")
+    assert len(tab.filter_mistakes("all", 0.5, tab.ANY_TAG)[0]) == 5
+
+
+def test_tag_labels_give_the_error_rate_with_the_count_and_the_rate_without():
+    taxonomy = {"n_reviews": 25_000, "errors": 1_855, "tags": {
+        "contrast_reversal": {"n_with": 2_351, "n_without": 22_649, "errors_with": 202, "errors_without": 1_653},
+        "irony_cue": {"n_with": 0, "n_without": 25_000, "errors_with": 0, "errors_without": 1_855}}}
+    assert tab.tag_label(tab.ANY_TAG, taxonomy) == "any tag — 7.4% misread (1,855 of 25,000)"
+    assert tab.tag_label("contrast_reversal", taxonomy) == (
+        "contrast reversal — 8.6% misread (202 of 2,351); 7.3% without it")
+    assert tab.tag_label("irony_cue", taxonomy) == "irony cue — no test review carries it"
+    assert tab.tag_label("beyond_max_length", taxonomy) == "beyond max length"  # not in the report
+    assert tab.tag_label(tab.ANY_TAG, {}) == "any tag"
+
+
+def test_tag_choices_offer_any_tag_then_every_tag_rated_by_the_large_checkpoints_report(saved):
+    choices = tab.tag_choices()
+    assert [value for _, value in choices] == [tab.ANY_TAG, *TAGS]
+    assert choices[:2] == [("any tag — 10.0% misread (2 of 20)", tab.ANY_TAG),
+                           ("contrast reversal", "contrast_reversal")]  # hand-made report: no contrast tag
+    assert dict((v, k) for k, v in choices)["irony_cue"] == "irony cue — 25.0% misread (1 of 4); 6.2% without it"
+
+
+def test_saved_taxonomy_reads_the_checkpoints_robustness_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(tab, "shipped_checkpoint", lambda name: tmp_path / name)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / REPORT_FILE).write_text('{"checkpoint": "a", "taxonomy": {"n_reviews": 3}}')
+    assert tab.saved_taxonomy("a") == {"n_reviews": 3} and tab.saved_taxonomy("b") == {}
+
+
+class _WordTokenizer:
+    def __call__(self, texts, **options):
+        return {"input_ids": [text.split() for text in texts]}
+
+
+def test_study_table_tags_the_mistakes_with_the_large_checkpoints_tokenizer(shipped, monkeypatch):
+    ids = ["test/pos/1_7", "test/neg/2_1"]
+    monkeypatch.setattr(tab, "dataset_reviews", lambda: pd.DataFrame(
+        {"review": ["The acting was great, but the plot was awful.", "Dull."], "label": [1, 0]}, index=ids))
+    monkeypatch.setattr(tab, "predictor", {LARGE_CHECKPOINT: SimpleNamespace(tokenizer=_WordTokenizer(),
+                                                                             max_length=8)}.get)
+    _ship(shipped, SMALL_CHECKPOINT, _predictions(ids, ["positive", "negative"], ["negative", "negative"], [0.2, 0.1]))
+    _ship(shipped, LARGE_CHECKPOINT, _predictions(ids, ["positive", "negative"], ["negative", "positive"], [0.3, 0.8]))
+    (shipped / LARGE_CHECKPOINT / "config.json").write_text("{}")
+    # 9 words, more than the 6 content tokens of max_length 8
+    assert tab.study_table()["tags"].tolist() == [("contrast_reversal", "borderline_rating", "beyond_max_length"),
+                                                  ("extreme_rating",)]
+
+
+@pytest.mark.skipif(not all((shipped_checkpoint(n) / REPORT_FILE).is_file() and
+                            (shipped_checkpoint(n) / "config.json").is_file()
+                            for n in (SMALL_CHECKPOINT, LARGE_CHECKPOINT, CAD_CHECKPOINT)),
+                    reason="the shipped checkpoints or their robustness reports are missing")
+def test_the_tabs_tags_of_the_shipped_mistakes_agree_with_each_saved_report():
+    # The tab tags only the mistakes, from the study file on a Space; each checkpoint's report tagged every test
+    # review from the dataset. Of each checkpoint's mistakes, as many carry each tag in both.
+    tab.study_table.cache_clear()
+    try:
+        table = tab.study_table()
+    finally:
+        tab.study_table.cache_clear()
+    for name, prefix in ((SMALL_CHECKPOINT, "small"), (LARGE_CHECKPOINT, "large"), (CAD_CHECKPOINT, "cad")):
+        wrong = table[table[f"{prefix}_predicted"] != table["sentiment"]]
+        saved_counts = {tag: t["errors_with"] for tag, t in tab.saved_taxonomy(name)["tags"].items()}
+        assert {tag: int(wrong["tags"].map(lambda tags: tag in tags).sum()) for tag in TAGS} == saved_counts, name
+
+
+def test_the_pinned_note_counts_what_each_checkpoint_reads_right():
+    import pandas as pd
+
+    table = pd.DataFrame({"id": ["a", "b", "c"], "true": ["negative", "positive", "negative"],
+                          "small says": ["positive (0.71)", "positive (0.93)", "positive (0.55)"],
+                          "large says": ["negative (0.12)", "positive (0.88)", "negative (0.40)"]})
+    assert tab.pinned_note(table) == (
+        f"The lab report's BERT-base misread all 3 of these reviews. Here `{tab.SMALL}` reads 1 of 3 right; "
+        f"`{tab.LARGE}` reads 3 of 3 right. Reading them right does not mean irony, contrast and negation are "
+        "solved: the Robustness tab and the Lesson measure each on many cases.")
+    assert "the checkpoints are not here to read them" in tab.pinned_note(table[["id", "true"]])
