@@ -63,3 +63,22 @@ def test_numbers_are_rounded_to_three_places():
 def test_an_unchanged_review_moves_nothing():
     e = explanation([("fine", 0.75), ("film", -0.25)])
     assert rows(moved_words(e, e)) == [("fine", 0.75, 0.75, 0.0), ("film", -0.25, -0.25, 0.0)]
+
+
+def test_a_word_the_edit_moved_is_one_row_matched_with_itself():
+    # "good, but dull" -> "dull, but good": the diff keeps "but"; "good" and "dull" moved, each matched with itself
+    review = explanation([("good", 1.0), ("but", 0.0), ("dull", -2.0)])
+    edited = explanation([("dull", -0.5), ("but", 0.25), ("good", 3.0)])
+    assert rows(moved_words(review, edited)) == [("good", 1.0, 3.0, 2.0), ("dull", -2.0, -0.5, 1.5),
+                                                 ("but", 0.0, 0.25, 0.25)]
+    # a word repeated: the first one left over in the review with the first one left over in the copy
+    review = explanation([("fun", 1.0), ("fun", 2.0), ("ok", 0.0)])
+    edited = explanation([("ok", 0.5), ("fun", 4.0), ("new", 1.0)])
+    assert sorted(rows(moved_words(review, edited))) == sorted([("fun", 1.0, 4.0, 3.0), ("fun", 2.0, 0.0, -2.0),
+                                                               ("ok", 0.0, 0.5, 0.5), ("new", 0.0, 1.0, 1.0)])
+
+
+def test_left_over_words_pair_in_reading_order():
+    from explain.compare import _same_words
+
+    assert _same_words(["fun", "x", "fun"], ["fun", "y", "fun"], [0, 1, 2], [0, 1, 2]) == [(0, 0), (2, 2)]
