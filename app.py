@@ -323,9 +323,11 @@ def add_contrast_tab(checkpoint: gr.Dropdown, review: gr.Textbox, names: list[st
             other_views = side_by_side("Review (other checkpoint)", "Edited copy (other checkpoint)")
             other_download = download_button("the comparison (HTML)")
         copy_button.click(lambda text: (text, text), [review], [original, edited], api_name=False)
+        # preprocess=False: the handler checks both values and names what is wrong (Gradio would turn a
+        # number into text, and log a traceback for a checkpoint not in the list)
         suggest_button.click(handler(contrast_tab.suggest_edits_for_app), [checkpoint, original],
                              [suggestions, suggestion_note], api_name="edits",
-                             concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain")
+                             concurrency_limit=EXPLAIN_CONCURRENCY, concurrency_id="explain", preprocess=False)
         suggestions.select(contrast_tab.text_from_selection, None, edited, api_name=False)
         compare_button.click(handler(contrast_tab.compare_for_app), [checkpoint, original, edited],
                              [*comparison_views, comparison_download],

@@ -123,6 +123,10 @@ CONFIDENCE_RANGE = "The minimum confidence must be a number from 0.5 to 1; got"
                                           "negation_dense, irony_cue, mostly_plot_summary, borderline_rating, "
                                           "extreme_rating, beyond_max_length."),
     ("classify", [LARGE_NAME], "/classify takes 2 values, in this order: checkpoint, text; it was sent 1."),
+    # the hostile probe of the edits: a number was scored as the text "12345", an unknown checkpoint logged a trace
+    ("edits", [LARGE_NAME, 12345], "The review must be text, not int."),
+    ("edits", ["nope", "A fine film."], "No checkpoint called 'nope'; choose one of minilm-imdb-25k, minilm-imdb-8k, "
+                                        "minilm-imdb-cad."),
 ])
 def test_a_crafted_value_is_named_in_one_line(app_url, api_name, data, message):
     event, said = raw_call(app_url, api_name, data)

@@ -18,7 +18,9 @@ MAX_STEPS = 64
 
 def check_review(text) -> str:
     """The pasted text, or a DataError with a message for the person who pasted it."""
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):  # an API call sent a number, a list...
+        raise DataError(f"The review must be text, not {type(text).__name__}.")
+    if text is None or not text.strip():
         raise DataError("Paste a review first: the text box is empty.")
     return check_text(text, "The review")
 

@@ -25,7 +25,8 @@ Text rules only, no model: ``webapp.contrast_tab`` scores the edits. The rules, 
    ``opposite_words``: all of them at once.
 
 Each rule gives at most one edit (the opposite words at most ``MAX_OPPOSITE_WORDS`` + 1); an edit that
-leaves the text as it was, or repeats an earlier one, is dropped; at most ``MAX_EDITS`` are kept, in the
+leaves the text as it was, repeats an earlier one, or leaves a bracket or quotation open that the review
+closed (``leaves_open``: the sentences were cut inside it), is dropped; at most ``MAX_EDITS`` are kept, in the
 order above (the controls before the opinion words, so that a full list keeps them). Rules 1 to 4 pass
 over a "sentence" longer than ``MAX_SENTENCE_CHARS`` (a paste without full stops): the contrast and
 negation rules of ``parts`` take time quadratic in a sentence's connectives and cues. HTML line breaks
@@ -64,6 +65,11 @@ _TITLE_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with"
 _QUOTED = re.compile(r'"([^"\n]{1,80})"|\u201c([^\u201c\u201d\n]{1,80})\u201d')
 _MAX_TITLE_WORDS = 8
 _NAME_WORDS = (2, 3)  # a longer run of capitalised words is more likely a title or a heading
+# A run of capitalised words right after a determiner or a possessive, one word between at most ("the
+# Historical Society", "an annual Christmas Market", "my Santa Lucia Choir"), names a place, a group or
+# a thing, not a person: replacing it by a person's name would break the sentence, not test the model.
+_AFTER_DETERMINER = re.compile(r"\b(?:the|a|an|my|our|his|her|their|its|your|this|that|these|those)\s+"
+                               r"(?:[\w'-]+\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,28 @@ def suggest_edits(text: str) -> list[Edit]:
     candidates = [negated_verdict(text, plain), *contrast_edits(text, plain), without_last_sentence(text, plain),
                   changed_names(text, plain), changed_titles(text, plain), *opposite_edits(text, plain)]
     edits, seen = [], {text}
+    closed = not leaves_open(text)
     for edit in candidates:
-        if edit is not None and edit.text not in seen:
+        # A sentence end found inside a quotation or brackets ("Wow!" in a quote, "Dr.") cuts there: an
+        # edit that drops or moves from that point leaves open what the review closed.
+        if edit is not None and edit.text not in seen and not (closed and leaves_open(edit.text)):
             edits.append(edit)
             seen.add(edit.text)
     return edits[:MAX_EDITS]
+
+
+def leaves_open(text: str) -> bool:
+    """Whether ``text`` leaves a bracket or a quotation open: a "(" or "[" without its closing one (or a
+    closing one first), an odd number of straight double quotes, or unequal curly ones."""
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for char in text:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return True
+        if depth:
+            return True
+    return text.count('"') % 2 == 1 or text.count("\u201c") != text.count("\u201d")
 
 
 # ---- where the verdict is ---------------------------------------------------------------------
@@ -245,13 +268,15 @@ def contrast_edits(text: str, plain: str) -> list[Edit]:
 
 def _fitted(text: str, span: Span, opens_sentence: bool) -> str:
     """The clause at ``span`` of ``text`` as it reads in its new place: with a capital where it opens the
-    sentence, else with its first letter in lower case, unless its first word is "I" or begins a name
-    ("Tom Hanks": the next word has a capital too) or is in capitals ("DVD")."""
+    sentence, else with its first letter in lower case, unless its first word is "I", begins a name
+    ("Tom Hanks": the next word has a capital too), has a capital inside ("O'Brien") or is in capitals
+    ("DVD")."""
     clause = text[span[0]:span[1]]
     if opens_sentence:
         return clause[:1].upper() + clause[1:]
     first, *rest = clause.split(maxsplit=2)
     keeps_capital = (first == "I" or first.startswith(("I'", "I\u2019")) or (len(first) > 1 and first.isupper())
+                     or any(c.isupper() for c in first[1:])  # "O'Brien", "DiCaprio", "McQueen"
                      or (rest and rest[0][:1].isupper()))
     return clause if keeps_capital else clause[:1].lower() + clause[1:]
 
@@ -327,8 +352,9 @@ def quoted_titles(text: str) -> list[tuple[Span, str]]:
 
 def person_names(text: str) -> list[tuple[Span, str]]:
     """Runs of two or three capitalised words ("Tom Hanks", "Mary Ann Smith") separated by single spaces,
-    outside quoted titles. A sentence's first word is capitalised anyway, so it never starts a name
-    ("Tom Hanks is ..." at the start of a sentence is missed); "I" and words in capitals are no name."""
+    outside quoted titles and not right after a determiner or possessive (``_AFTER_DETERMINER``). A
+    sentence's first word is capitalised anyway, so it never starts a name ("Tom Hanks is ..." at the start
+    of a sentence is missed); "I" and words in capitals are no name."""
     starts = {start for start, _ in sentences(text)}
     # The titles blanked out (same length, offsets kept): their words are no names.
     untitled = _replaced_whole(text, [((a, b), " " * (b - a)) for (a, b), _ in quoted_titles(text)])
@@ -346,7 +372,7 @@ def person_names(text: str) -> list[tuple[Span, str]]:
             run = []
     runs.append(run)
     return [((r[0][1][0], r[-1][1][1]), " ".join(w for w, _ in r)) for r in runs
-            if _NAME_WORDS[0] <= len(r) <= _NAME_WORDS[1]]
+            if _NAME_WORDS[0] <= len(r) <= _NAME_WORDS[1] and not _AFTER_DETERMINER.search(text[:r[0][1][0]])]
 
 
 def changed_names(text: str, plain: str) -> Edit | None:

@@ -99,6 +99,8 @@ def test_a_review_no_rule_applies_to_gets_an_empty_table_and_says_why(monkeypatc
 @pytest.mark.parametrize("review, message", [
     ("", "Paste a review first: the text box is empty."),
     (None, "Paste a review first: the text box is empty."),
+    (12345, "The review must be text, not int."),
+    (["a", "b"], "The review must be text, not list."),
     ("<br /><br />", "The review holds only HTML line breaks (&lt;br /&gt;): paste some review text."),
     ("x" * 100_001, "The review is 100,001 characters long; reviews up to 100,000 characters are accepted."),
 ])

@@ -13,7 +13,7 @@ from toy_models import hand_made_explanation as _explanation
 
 
 @pytest.mark.parametrize("text, message", [
-    ("", "empty"), ("   \n\t", "empty"), (None, "empty"), (["a list"], "empty"),
+    ("", "empty"), ("   \n\t", "empty"), (None, "empty"), (["a list"], "must be text, not list"),
     ("x" * 1_000_001, "characters long"),
     ("\x00\x01\x02binary\x03\x04" * 10, "does not look like text"),
 ])

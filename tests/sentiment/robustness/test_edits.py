@@ -4,6 +4,7 @@ import time
 import pytest
 
 from sentiment.errors import DataError
+from sentiment.robustness import edits as E
 from sentiment.robustness.edits import MAX_EDITS, MAX_SENTENCE_CHARS, Edit, suggest_edits, verdict_sentence
 from sentiment.robustness.lexicon import NEGATIVE_WORDS, OPPOSITES, POSITIVE_WORDS
 from sentiment.text import MAX_REVIEW_CHARS
@@ -237,3 +238,28 @@ def test_a_run_on_sentence_is_passed_over_by_the_sentence_rules_and_stays_quick(
     edits = suggest_edits(review)
     assert time.perf_counter() - start < 5
     assert [e.kind for e in edits] == ["opposite_word"]
+
+
+# ---- what a hostile tester found on real reviews ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ('It was "dull.', True), ('It was "dull."', False), ("A (long film.", True), ("A long) film (.", True),
+    ("A [long] (film).", False), ("\u201cDull.", True), ("\u201cDull.\u201d", False), ("Plain.", False)])
+def test_what_leaves_a_bracket_or_quote_open(text, expected):
+    assert E.leaves_open(text) is expected
+
+
+def test_an_edit_that_would_leave_a_quote_open_is_dropped():
+    # the sentences are cut inside the quote ('It was "dull.' | 'Boring."'): dropping the last would leave it open
+    assert "drop_last_sentence" not in [e.kind for e in E.suggest_edits('It was "dull. Boring."')]
+    assert "drop_last_sentence" in [e.kind for e in E.suggest_edits("It was dull. Boring.")]
+
+
+def test_a_name_with_a_capital_inside_keeps_it_when_moved():
+    swap = next(e for e in E.suggest_edits("O'Brien was great, but the film was dull.") if e.kind == "swap_clauses")
+    assert swap.text == "The film was dull, but O'Brien was great."
+
+
+def test_capitalised_words_after_a_determiner_are_no_persons_name():
+    text = "I sang with the Santa Lucia Choir, an annual Christmas Market and Tom Hanks."
+    assert E.person_names(text) == [((text.index("Tom"), text.index("Tom") + len("Tom Hanks")), "Tom Hanks")]
