@@ -13,6 +13,7 @@ import threading
 from collections import namedtuple
 
 CacheInfo = namedtuple("CacheInfo", "currsize")
+_MISSING = object()  # not None: None may be a result
 
 
 def computed_once(function):
@@ -28,14 +29,16 @@ def computed_once(function):
 
     @functools.wraps(function)
     def wrapper(*args):
-        if args in results:
-            return results[args]
+        found = results.get(args, _MISSING)  # one read: a cache_clear() in between cannot make it fail
+        if found is not _MISSING:
+            return found
         with guard:
             lock = locks.setdefault(args, threading.Lock())
         with lock:  # the first caller computes; the others for these arguments wait here, then read its result
-            if args not in results:
-                results[args] = function(*args)
-            return results[args]
+            found = results.get(args, _MISSING)
+            if found is _MISSING:
+                found = results[args] = function(*args)
+            return found
 
     def cache_clear() -> None:
         with guard:

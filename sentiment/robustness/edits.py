@@ -291,10 +291,10 @@ def without_last_sentence(text: str, plain: str) -> Edit | None:
     return Edit("drop_last_sentence", "drop the last sentence", text[:len(plain[:spans[-1][0]].rstrip())])
 
 
-# ---- 6. opinion words -------------------------------------------------------------------------
+# ---- 7. opinion words -------------------------------------------------------------------------
 
 def opposite_edits(text: str, plain: str) -> list[Edit]:
-    """Rule 6: for each of the last ``MAX_OPPOSITE_WORDS`` distinct opinion words with an opposite (later
+    """Rule 7: for each of the last ``MAX_OPPOSITE_WORDS`` distinct opinion words with an opposite (later
     ones first), ``text`` with that word replaced by its opposite wherever it occurs; then all of them at
     once, where there are two or more."""
     by_word: dict[str, list[Span]] = {}
@@ -323,7 +323,11 @@ def _replaced(text: str, replacements: list[tuple[Span, str]]) -> str:
     fitted to it ("an excellent" -> "an awful", "a great" -> "a terrible"); spans do not overlap."""
     out, last = [], 0
     for (a, b), new in sorted(replacements):
-        article = re.search(r"\b(an?)(\s+)$", text[max(last, a - 4):a], re.IGNORECASE)
+        window = max(last, a - 4)
+        article = re.search(r"\b(an?)(\s+)$", text[window:a], re.IGNORECASE)
+        # the window's start reads as a word boundary: "Kan  great" holds no article "an"
+        if article and window + article.start(1) > 0 and text[window + article.start(1) - 1].isalnum():
+            article = None
         if article:
             a = a - len(article.group(0))
             fitted = "an" if new[:1].lower() in "aeiou" else "a"
@@ -333,7 +337,7 @@ def _replaced(text: str, replacements: list[tuple[Span, str]]) -> str:
     return "".join(out) + text[last:]
 
 
-# ---- 7. names and titles (controls) -----------------------------------------------------------
+# ---- 6. names and titles (controls) -----------------------------------------------------------
 
 def quoted_titles(text: str) -> list[tuple[Span, str]]:
     """Quoted titles: the span of each double-quoted stretch of at most 8 words in title case (each word
@@ -348,6 +352,13 @@ def quoted_titles(text: str) -> list[tuple[Span, str]]:
                                                for w in words)):
             found.append((match.span(), inner))
     return found
+
+
+def _after_determiner(text: str, start: int) -> bool:
+    """Whether the two words before ``start`` hold a determiner or possessive (``_AFTER_DETERMINER``). Only
+    the last few dozen characters are searched: the whole text before every run would take time quadratic
+    in a long paste full of names."""
+    return bool(_AFTER_DETERMINER.search(text[max(0, start - 80):start]))
 
 
 def person_names(text: str) -> list[tuple[Span, str]]:
@@ -372,11 +383,11 @@ def person_names(text: str) -> list[tuple[Span, str]]:
             run = []
     runs.append(run)
     return [((r[0][1][0], r[-1][1][1]), " ".join(w for w, _ in r)) for r in runs
-            if _NAME_WORDS[0] <= len(r) <= _NAME_WORDS[1] and not _AFTER_DETERMINER.search(text[:r[0][1][0]])]
+            if _NAME_WORDS[0] <= len(r) <= _NAME_WORDS[1] and not _after_determiner(text, r[0][1][0])]
 
 
 def changed_names(text: str, plain: str) -> Edit | None:
-    """Rule 7: every name of ``person_names`` replaced by an invented one, the same name by the same one."""
+    """Rule 6: every name of ``person_names`` replaced by an invented one, the same name by the same one."""
     found = person_names(plain)
     mapping = _stand_ins([name for _, name in found], NAMES, plain)
     if not mapping:
@@ -387,7 +398,7 @@ def changed_names(text: str, plain: str) -> Edit | None:
 
 
 def changed_titles(text: str, plain: str) -> Edit | None:
-    """Rule 7: every quoted title of ``quoted_titles`` replaced by an invented one, quotes kept."""
+    """Rule 6: every quoted title of ``quoted_titles`` replaced by an invented one, quotes kept."""
     found = quoted_titles(plain)
     mapping = _stand_ins([title for _, title in found], TITLES, plain)
     if not mapping:

@@ -228,6 +228,11 @@ def test_a_review_at_the_length_limit_is_quick_and_one_over_it_is_refused():
     assert {"swap_clauses", "drop_last_sentence", "name", "opposite_word"} <= {e.kind for e in edits}
     with pytest.raises(DataError, match="characters are accepted"):
         suggest_edits(review + "x")
+    # a paste full of names: each run of capitalised words looks back a few words, not at the whole text
+    names = ("Tom Hanks met Ann Lee and Bob Ray here. " * 3_000)[:MAX_REVIEW_CHARS]
+    start = time.perf_counter()
+    assert "name" in {e.kind for e in suggest_edits(names)}
+    assert time.perf_counter() - start < 5
 
 
 def test_a_run_on_sentence_is_passed_over_by_the_sentence_rules_and_stays_quick():
@@ -263,3 +268,9 @@ def test_a_name_with_a_capital_inside_keeps_it_when_moved():
 def test_capitalised_words_after_a_determiner_are_no_persons_name():
     text = "I sang with the Santa Lucia Choir, an annual Christmas Market and Tom Hanks."
     assert E.person_names(text) == [((text.index("Tom"), text.index("Tom") + len("Tom Hanks")), "Tom Hanks")]
+
+
+def test_the_end_of_a_word_is_no_article():
+    # a 4-character window before "great" starts inside "Kan": its "an" is no article to fit
+    assert E._replaced("Kan  great film", [((5, 10), "terrible")]) == "Kan  terrible film"
+    assert E._replaced("an  great film", [((4, 9), "terrible")]) == "a  terrible film"
