@@ -19,10 +19,11 @@ from .margin import margin_forward
 # sharply somewhere in alpha = 0.3-0.7, which one Gauss-Legendre rule resolves only with ~24
 # nodes. So the path is cut into SEGMENTS equal parts; one cheap forward pass gives the margin at
 # their ends, the first pass's gradient nodes go to the parts where the margin changes, and since
-# each part's own completeness error is then known exactly, only the worst part is refined until
-# the completeness error is under TARGET_COMPLETENESS_ERROR or the step budget is spent. Parts
-# given the same number of nodes share one batched Captum call. How these numbers were chosen
-# (nodes against agreement with 64 plain steps, and time) is in the README's "Explanations".
+# each part's own completeness error is then known exactly, only the worst part is refined (to
+# ``refined_steps`` nodes) until the completeness error is under TARGET_COMPLETENESS_ERROR or the
+# step budget is spent. Parts given the same number of nodes share one batched Captum call. How
+# these numbers were chosen (nodes against agreement with 64 plain steps, and time) is in the
+# README's "Explanations".
 SEGMENTS = 4
 # Nodes of the first pass: DEFAULT_STEPS up to FIRST_PASS_TOKENS // DEFAULT_STEPS tokens (256),
 # fewer on longer reviews, down to MIN_FIRST_STEPS at 410 tokens and more. A node costs about
@@ -34,13 +35,16 @@ MIN_FIRST_STEPS = 4
 FIRST_PASS_TOKENS = DEFAULT_STEPS * 256
 MIN_SEGMENT_STEPS = 1
 MAX_STEPS = 96
-# A gradient node costs about its sequence length, more on long ones
-# (attention): measured on a 2-core CPU in fp32 with SDPA attention, 0.075 s at
-# 230 tokens, 0.20 s at 512. The refinement stops at STEP_TOKEN_BUDGET // length
-# nodes (16 at 512 tokens, 32 at 256), so an explanation of a review under 512
-# tokens stays under 5 s there (about 4 s at worst), calibration and forward
-# passes included, whatever its path.
-STEP_TOKEN_BUDGET = 16 * 512
+# A gradient node costs about its sequence length, more on long ones (attention): on
+# a 2-core CPU 0.075 s at 230 tokens and 0.20 s at 512 in fp32 (SDPA attention),
+# about 0.12 s at 470 in bf16. The refinement stops when it has computed
+# STEP_TOKEN_BUDGET // length nodes in all, a refined part's nodes counted again
+# (24 at 512 tokens, 48 at 256), so an explanation of a review under 512 tokens
+# stays under about 3.5 s in bf16 and 5.5 s in fp32 there, calibration and
+# forward passes included, whatever its path. A budget of 16 at 512 tokens left
+# one of 40 test reviews of 400-512 tokens at a completeness error of 10%, which
+# 18 steps bring to 3.3% (benchmarks/explain_speed.py --sets long --n 40).
+STEP_TOKEN_BUDGET = 24 * 512
 TARGET_COMPLETENESS_ERROR = 0.02
 # Nodes held in memory at once (activations for the backward pass): 16 nodes of 512
 # tokens keep the peak within a few hundred MB; more nodes run in more passes.
@@ -73,6 +77,7 @@ class IGResult:
     margin_baseline: float              # f(baseline)
     n_steps: int
     steps_note: str | None = None       # set when the steps were raised, or when that did not help
+    steps_computed: int | None = None   # gradient steps run in all, a refined part's counted again; None: n_steps
 
     @property
     def attribution_sum(self) -> float:
@@ -111,6 +116,18 @@ def first_pass_steps(seq_len: int) -> int:
     return max(MIN_FIRST_STEPS, min(DEFAULT_STEPS, FIRST_PASS_TOKENS // max(seq_len, 1)))
 
 
+def refined_steps(steps: int) -> int:
+    """The nodes a part of ``steps`` nodes gets when the completeness check refines it.
+
+    Gauss-Legendre rules of different sizes share no nodes, so a refined part computes all its nodes
+    again: the smallest raise that helps costs least. One more up to 3 nodes, then half as many
+    again, so that a part refined over and over still reaches the step budget in a few passes.
+    Doubling, the usual rule, computes the most steps again where one more node would have done;
+    benchmarks/explain_speed.py prints the steps computed beside the steps kept.
+    """
+    return steps + max(1, steps // 2)
+
+
 def allocate_steps(margin_changes: list[float], total: int = DEFAULT_STEPS,
                    minimum: int = MIN_SEGMENT_STEPS) -> list[int]:
     """Gradient nodes per path segment, in proportion to how much the margin changes on it.
@@ -142,11 +159,12 @@ def integrated_gradients(model, tokenizer, input_ids: list[int] | torch.Tensor, 
             ``LayerIntegratedGradients`` does on that layer, with a baseline that
             need not be a token). None: the adaptive segmented rule above, which
             refines until the completeness error is under ``max_error`` or
-            ``max_steps`` nodes are spent.
+            ``max_steps`` gradient steps are computed.
         margins: (f(input), f(baseline)) when the caller already has them, in
             ``precision``; None computes them.
-        max_steps: the adaptive rule's node budget; None: ``STEP_TOKEN_BUDGET //
-            seq_len``, at most ``MAX_STEPS``.
+        max_steps: the adaptive rule's budget of gradient steps, each part refined
+            counting all its nodes again; None: ``STEP_TOKEN_BUDGET // seq_len``, at
+            most ``MAX_STEPS``.
         max_error: the completeness error (``completeness_error``) the adaptive
             rule refines down to.
         precision: a resolved precision (``sentiment.devices``): "bf16" runs the
@@ -195,7 +213,8 @@ def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, tar
     attributions of the parts add up to those of the whole path. ``margins`` =
     (f(input), f(baseline)) when the caller has them, computed in ``precision``.
     ``target``, ``precision``, ``max_error`` as for :func:`integrated_gradients`.
-    The first allocation of nodes runs whatever ``max_steps`` says; only refinement stops at it.
+    ``max_steps``: the gradient steps it may compute in all, the parts computed again by refinement
+    counted each time; the first allocation of nodes runs whatever it says, only refinement stops at it.
     """
     forward = margin_forward(model, target, precision, embeddings=True)
     along = _margins_along_the_path(forward, x, x0, margins)
@@ -207,12 +226,16 @@ def segmented_integrated_gradients(model, x: torch.Tensor, x0: torch.Tensor, tar
     first_steps = sum(steps)
     errors = [float(p.sum()) - c for p, c in zip(parts, changes)]  # each part's completeness error
     first = _path_error(parts, errors, difference)
-    while _path_error(parts, errors, difference) > max_error and sum(steps) < max_steps:
+    computed = first_steps  # gradient steps run so far: a refined part runs all its nodes again
+    while _path_error(parts, errors, difference) > max_error:
         worst = max(range(SEGMENTS), key=lambda i: abs(errors[i]))
-        steps[worst] = min(2 * steps[worst], steps[worst] + max_steps - sum(steps))
+        raised = min(refined_steps(steps[worst]), max_steps - computed)
+        if raised <= steps[worst]:
+            break  # what is left of the budget cannot raise the worst part
+        steps[worst], computed = raised, computed + raised
         (parts[worst],) = _segment_attributions(ig, x, x0, [worst], steps[worst])
         errors[worst] = float(parts[worst].sum()) - changes[worst]
-    result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps))
+    result = IGResult(torch.stack(parts).sum(0), along[-1], along[0], sum(steps), steps_computed=computed)
     if sum(steps) == first_steps:
         return result
     return replace(result, steps_note=_steps_note(first_steps, result, first, max_error))
@@ -267,8 +290,8 @@ def _steps_note(first_steps: int, result: IGResult, first_error: float, max_erro
     """What the refinement did: from ``first_steps`` nodes and ``first_error`` to ``result``'s, against the
     target ``max_error`` (and ``MAX_COMPLETENESS_ERROR``, above which the scores are not to be trusted)."""
     now = result.completeness_error
-    note = (f"steps raised from {first_steps} to {result.n_steps}: completeness error was {first_error:.1%} "
-            f"(> {max_error:.0%}), now {now:.1%}")
+    note = (f"steps raised from {first_steps} to {result.n_steps} ({result.steps_computed} computed): completeness "
+            f"error was {first_error:.1%} (> {max_error:.0%}), now {now:.1%}")
     if now > max_error:
         note += "; still above the target" + (", read these scores with care"
                                                if now > MAX_COMPLETENESS_ERROR else "")

@@ -121,6 +121,7 @@ class BaselineVectors:
         self.precision, self.max_length, self.tolerance = precision, max_length, tolerance
         self._vectors: dict[int, torch.Tensor] = {}
         self._roots: dict[int, float] = {}  # t per calibrated length
+        self._root_margins: dict[int, float] = {}  # the margin measured at that t: f(baseline) at that length
         self._reference: tuple[torch.Tensor, float] | None = None  # d, and the root t at the longest length
         self._slope = 0.0  # how fast the margin falls along -d at [PAD], per unit of t
         self._lock = threading.Lock()
@@ -130,22 +131,44 @@ class BaselineVectors:
 
     def embeddings(self, input_ids: torch.Tensor) -> torch.Tensor:
         """The baseline for ``input_ids`` (1, seq_len): its word embeddings, [CLS] and [SEP] kept."""
-        return baseline_embeddings(self.model, self.tokenizer, input_ids, self.vector(input_ids.shape[-1]))
+        return self.embeddings_and_margin(input_ids)[0]
+
+    def embeddings_and_margin(self, input_ids: torch.Tensor) -> tuple[torch.Tensor, float | None]:
+        """The baseline for ``input_ids`` (1, seq_len), and its logit[positive] - logit[negative] as the
+        calibration measured it, so that an explanation need not run it again.
+
+        The margin is None where no pass measured it (the fixed references) or where the review is not an
+        empty review of its length to the model: a pasted "[SEP]" is a [SEP] the baseline keeps.
+        """
+        length = input_ids.shape[-1]
+        if self.kind != "neutral":
+            vector, measured = self._token_vector(self.kind), None
+        else:
+            with self._lock:  # the vector and the margin of one calibration, whatever clear() does meanwhile
+                vector, measured = self._calibrated(length), self._root_margins.get(length)
+            if int(content_positions(input_ids, self.tokenizer).sum()) != length - 2:
+                measured = None
+        return baseline_embeddings(self.model, self.tokenizer, input_ids, vector), measured
 
     def vector(self, length: int) -> torch.Tensor:
         """The word vector at the content positions of a ``length``-token sequence ([CLS] and [SEP] included)."""
         if self.kind != "neutral":
             return self._token_vector(self.kind)
         with self._lock:
-            if length not in self._vectors:
-                self._vectors[length] = self._calibrate(length)
-            return self._vectors[length]
+            return self._calibrated(length)
+
+    def _calibrated(self, length: int) -> torch.Tensor:
+        """The neutral vector at ``length``, calibrated on first use; the caller holds the lock."""
+        if length not in self._vectors:
+            self._vectors[length] = self._calibrate(length)
+        return self._vectors[length]
 
     def clear(self) -> None:
         """Drop the calibrations, so the next explanation of each length pays for its own (benchmarks time that)."""
         with self._lock:
             self._vectors.clear()
             self._roots.clear()
+            self._root_margins.clear()
 
     def _sequence(self, length: int) -> torch.Tensor:
         ids = [self.tokenizer.cls_token_id, *[self.tokenizer.pad_token_id] * (length - 2), self.tokenizer.sep_token_id]
@@ -190,8 +213,9 @@ class BaselineVectors:
             (m0,) = self._margins(self.max_length, [pad])
             t1 = self._clamp(m0 / self._slope)  # Newton's step
             (m1,) = self._margins(self.max_length, [pad - t1 * direction])
-            self._reference = (direction, self._secant(self.max_length, direction, [(0.0, m0), (t1, m1)]))
-            self._roots[self.max_length] = self._reference[1]
+            t_ref, m_ref = self._secant(self.max_length, direction, [(0.0, m0), (t1, m1)])
+            self._reference = (direction, t_ref)
+            self._roots[self.max_length], self._root_margins[self.max_length] = t_ref, m_ref
         direction, t_ref = self._reference
         if t_ref == 0.0:  # no direction to move in, or [PAD] already neutral at the longest length
             return pad
@@ -207,7 +231,7 @@ class BaselineVectors:
             if abs(m) > self.tolerance:
                 t = self._clamp(guess + m / self._slope)
                 points.append((t, *self._margins(length, [pad - t * direction])))
-        self._roots[length] = self._secant(length, direction, points)
+        self._roots[length], self._root_margins[length] = self._secant(length, direction, points)
         return pad - self._roots[length] * direction
 
     def _neighbours_root(self, length: int) -> float | None:
@@ -227,9 +251,9 @@ class BaselineVectors:
         limit = float(self.model.get_input_embeddings().weight.detach().float().norm(dim=1).mean())
         return max(-limit, min(limit, t))
 
-    def _secant(self, length: int, direction: torch.Tensor, points: list[tuple[float, float]]) -> float:
-        """The ``t`` whose margin at ``length`` tokens is within the tolerance, by secant steps from
-        ``points`` [(t, margin)]; the best one found if none gets there in ``MAX_SECANT_STEPS``."""
+    def _secant(self, length: int, direction: torch.Tensor, points: list[tuple[float, float]]) -> tuple[float, float]:
+        """(t, its margin): the ``t`` whose margin at ``length`` tokens is within the tolerance, by secant
+        steps from ``points`` [(t, margin)]; the best one found if none gets there in ``MAX_SECANT_STEPS``."""
         pad = self._token_vector("pad")
         for _ in range(MAX_SECANT_STEPS):
             if min(abs(m) for _, m in points) <= self.tolerance or len(points) < 2:
@@ -240,4 +264,4 @@ class BaselineVectors:
             t = self._clamp(t1 - m1 * (t1 - t0) / (m1 - m0))
             (m,) = self._margins(length, [pad - t * direction])
             points.append((t, m))
-        return min(points, key=lambda p: abs(p[1]))[0]
+        return min(points, key=lambda p: abs(p[1]))

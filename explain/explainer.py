@@ -11,7 +11,8 @@ import torch
 from sentiment.errors import ArgumentError, DataError
 from sentiment.labels import LABELS, predicted_class
 from sentiment.text import strip_line_breaks
-from sentiment.devices import DEFAULT_PRECISION, autocast, resolve_precision
+from sentiment.devices import (DEFAULT_PRECISION, autocast, resolve_precision,
+                               store_linear_weights_as_autocast_computes)
 from sentiment.model import checkpoint_read_length, load_checkpoint
 from sentiment.text import check_text
 from sentiment.tokenization import DEFAULT_MAX_LENGTH, encode
@@ -67,6 +68,9 @@ class Explanation:
     # ``completeness_error`` divides by. The words' own |score| can sum to less, where the pieces
     # of one word ("isn", "'", "t") pull opposite ways.
     attribution_mass: float | None = None
+    # gradient steps computed in all (integrated gradients): more than ``n_steps`` where the refinement
+    # computed a part of the path again with more steps; what the explanation's time grows with.
+    steps_computed: int | None = None
     # What the model read and which of its positions make up each word: for
     # occlusion and faithfulness, which perturb the same input.
     input_ids: list[int] = field(repr=False, default_factory=list)
@@ -130,13 +134,15 @@ class Explainer:
         ``baseline``: as for ``Explainer``; ``read_length``: tokens read per review (head + tail), by
         default the checkpoint's own (``sentiment.model.checkpoint_read_length``)."""
         model, tokenizer = load_checkpoint(checkpoint)
-        # This copy is the explainer's own, so it may switch attention: on CPU in bf16,
+        # This copy is the explainer's own, so it may store its linear layers as autocast computes
+        # them (sentiment.devices) and switch attention: on CPU in bf16,
         # eager attention's backward is ~15% faster than SDPA's on one review and its
         # steps; in fp32 (CPUs without bf16) SDPA is faster: a gradient step took
         # 0.075 s against 0.09 s at 230 tokens, 0.20 s against 0.34 s at 512 (2 cores).
         # A model passed to ``Explainer(...)`` is left as the caller set it.
         resolved = resolve_precision(model.device.type, precision)
         model.set_attn_implementation("eager" if resolved == "bf16" else "sdpa")
+        store_linear_weights_as_autocast_computes(model, resolved)
         return cls(model, tokenizer, read_length or checkpoint_read_length(model, DEFAULT_MAX_LENGTH), resolved,
                    baseline)
 
@@ -176,11 +182,16 @@ class Explainer:
         if not offsets:
             raise DataError("the review has no words the model can read")
         ids = torch.tensor([input_ids], device=self.model.device)
-        baseline = self.baselines.embeddings(ids)
-        # Prediction, f(input) and f(baseline) in one batched forward.
+        # f(baseline) as the neutral baseline's calibration measured it, where it did: a forward pass
+        # over a 500-token review is about 5% of its explanation. Else the prediction, f(input) and
+        # f(baseline) come from one batched forward.
+        baseline, measured = self.baselines.embeddings_and_margin(ids)
         with torch.no_grad(), autocast(self.model.device.type, self.precision):
             embedded = self.model.get_input_embeddings()(ids).float()
-            logits = self.model(inputs_embeds=torch.cat([embedded, baseline])).logits.float()
+            rows = embedded if measured is not None else torch.cat([embedded, baseline])
+            logits = self.model(inputs_embeds=rows).logits.float()
+        if measured is not None:  # two-class logits up to a constant: softmax and margin read their difference
+            logits = torch.cat([logits, torch.tensor([[0.0, measured]], device=logits.device)])
         p_positive = float(logits[0].softmax(-1)[1])
         predicted = predicted_class(p_positive)  # the project's rule: 0.5 reads positive
         target_id = self._target_id(target, predicted)
@@ -198,13 +209,13 @@ class Explainer:
             words = merge_word_pieces(text, offsets, token_scores, head_end)
             delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
             total, error, relative = ig.attribution_sum, ig.completeness_error, ig.relative_delta
-            mass = ig.attribution_mass
+            mass, computed = ig.attribution_mass, ig.steps_computed or ig.n_steps
         else:
             margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id,
                                                     self.precision)
             words = [Word(w.word, w.start, w.end, s)
                      for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets), head_end), scores)]
-            delta = error = relative = n = note = mass = None
+            delta = error = relative = n = note = mass = computed = None
             total = float(sum(scores))
 
         return Explanation(
@@ -215,6 +226,7 @@ class Explainer:
             convergence_delta=delta, completeness_error=error, relative_delta=relative, n_steps=n, steps_note=note,
             dropped=dropped_span(text, offsets, encoded["cut"]),
             seconds=time.perf_counter() - started, precision=self.precision, attribution_mass=mass,
+            steps_computed=computed,
             input_ids=input_ids, token_groups=groups)
 
     def agreement(self, text: str, target: int | str | None = None) -> tuple[Explanation, Explanation, float]:

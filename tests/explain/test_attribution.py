@@ -10,7 +10,7 @@ from captum.attr import LayerIntegratedGradients
 
 from explain import Explainer, attribution
 from explain.attribution import (DEFAULT_STEPS, IGResult, allocate_steps, completeness_error, first_pass_steps,
-                                 integrated_gradients, relative_delta)
+                                 integrated_gradients, refined_steps, relative_delta)
 from explain.baseline import pad_baseline
 from explain.margin import margin_forward
 from toy_models import CLS, PAD, SEP, BagOfWords
@@ -142,10 +142,12 @@ def test_margins_and_delta_agree_with_a_plain_captum_call(explainer):
 
 def test_steps_are_raised_when_completeness_fails_and_the_result_says_so(explainer):
     ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
+    first = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, precision="fp32",
+                                 max_error=1.0)
     result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, precision="fp32",
                                   max_steps=3 * DEFAULT_STEPS, max_error=0.0)
-    assert result.n_steps == 3 * DEFAULT_STEPS
-    assert f"to {3 * DEFAULT_STEPS}: completeness error was" in result.steps_note
+    assert first.n_steps < result.n_steps < result.steps_computed <= 3 * DEFAULT_STEPS
+    assert f"steps raised from {first.n_steps} to {result.n_steps} ({result.steps_computed} computed): completeness error was" in result.steps_note
     assert "still above the target" in result.steps_note
     assert integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, precision="fp32",
                                 max_error=1.0).steps_note is None
@@ -164,8 +166,13 @@ def test_refinement_stops_on_the_completeness_error_not_the_relative_delta(expla
 def test_refinement_stops_at_the_step_budget_of_the_sequence_length(explainer, monkeypatch):
     ids = torch.tensor([explainer.tokenizer(REVIEW)["input_ids"]])
     monkeypatch.setattr(attribution, "STEP_TOKEN_BUDGET", 2 * DEFAULT_STEPS * ids.shape[1])
+    first = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, precision="fp32", max_error=1.0)
     result = integrated_gradients(explainer.model, explainer.tokenizer, ids, target=0, precision="fp32", max_error=0.0)
-    assert result.n_steps == 2 * DEFAULT_STEPS
+    # refined, and stopped for the budget, not the error: what was left could not raise the worst part,
+    # which has at most n_steps nodes
+    assert first.n_steps < result.n_steps < result.steps_computed
+    assert result.steps_computed <= 2 * DEFAULT_STEPS <= result.steps_computed + result.n_steps
+    assert result.completeness_error > 0
 
 
 def test_adaptive_segments_agree_with_captum_on_the_whole_path(explainer):
@@ -254,12 +261,12 @@ def _explain_known_parts(seconds: float = 30, length: int = 3, **kwargs):
             signal.signal(signal.SIGALRM, previous)
 
 
-def test_refinement_doubles_the_worst_part_and_the_result_is_the_sum_of_the_parts(captum_calls):
+def test_refinement_raises_the_worst_part_and_the_result_is_the_sum_of_the_parts(captum_calls):
     result = _explain_known_parts()
     # the first pass: parts of equal nodes share one call; then the worst part, 2 (A's midpoint rule there
-    # is off by -0.0217, on parts 0 and 1 by -0.00001 and -0.0018), doubled to 2 nodes, and nothing else
+    # is off by -0.0217, on parts 0 and 1 by -0.00001 and -0.0018), raised to 2 nodes, and nothing else
     assert sorted(captum_calls) == [([0, 1, 2], 1), ([2], 2), ([3], 6)] and captum_calls[-1] == ([2], 2)
-    assert result.n_steps == 10
+    assert (result.n_steps, result.steps_computed) == (10, 11)  # part 2's first node computed, then dropped
     assert (result.margin_input, result.margin_baseline) == pytest.approx((1.06, 0.1), abs=1e-6)
     a = _a_by_hand([1, 1, 2, 6])
     assert a == pytest.approx(1 - 0.0021940, abs=1e-7)
@@ -268,19 +275,26 @@ def test_refinement_doubles_the_worst_part_and_the_result_is_the_sum_of_the_part
     assert result.completeness_error == pytest.approx((1 - a) / (a + 0.04), rel=1e-3)
     first = (1 - _a_by_hand(FIRST_STEPS)) / (_a_by_hand(FIRST_STEPS) + 0.04)
     assert first == pytest.approx(0.02314, abs=1e-5)
-    assert result.steps_note == "steps raised from 9 to 10: completeness error was 2.3% (> 2%), now 0.2%"
+    assert result.steps_note == "steps raised from 9 to 10 (11 computed): completeness error was 2.3% (> 2%), now 0.2%"
 
 
 def test_each_refinement_goes_to_the_part_worst_now_and_the_last_stops_at_the_budget(captum_calls):
-    result = _explain_known_parts(max_error=0.0, max_steps=14)
-    # worst each time: part 2 (-0.0217), part 1 (-0.0018), part 2 (2 nodes: -0.00037), part 1 (2 nodes:
-    # -0.00008), which would double to 4 but only 1 node is left of the 14
-    assert captum_calls[2:] == [([2], 2), ([1], 2), ([2], 4), ([1], 3)]
-    assert result.n_steps == 14
-    a = _a_by_hand([1, 3, 4, 6])
+    result = _explain_known_parts(max_error=0.0, max_steps=16)
+    # worst each time: part 2 (-0.0217) raised to 2 nodes, part 1 (-0.0018) to 2, part 2 (2 nodes:
+    # -0.00037) to 3: 9 + 2 + 2 + 3 = 16 steps computed, the budget; part 1 (2 nodes: -0.00008) would
+    # need 3 more
+    assert captum_calls[2:] == [([2], 2), ([1], 2), ([2], 3)]
+    assert (result.n_steps, result.steps_computed) == (12, 16)
+    a = _a_by_hand([1, 2, 3, 6])
     assert result.token_attributions.tolist() == pytest.approx([a, -0.04, 0.0], abs=2e-6)
-    assert result.steps_note == ("steps raised from 9 to 14: completeness error was 2.3% (> 0%), now 0.0%; "
+    assert result.steps_note == ("steps raised from 9 to 12 (16 computed): completeness error was 2.3% (> 0%), now 0.0%; "
                                  "still above the target")
+    # a budget that cannot pay for the next raise stops before it: 9 + 2 + 2 = 13 of 15
+    assert _explain_known_parts(max_error=0.0, max_steps=15).steps_computed == 13
+
+
+def test_a_refined_part_gets_one_more_node_up_to_three_then_half_as_many_again():
+    assert [refined_steps(n) for n in (1, 2, 3, 4, 5, 6, 9, 13)] == [2, 3, 4, 6, 7, 9, 13, 19]
 
 
 def test_the_first_allocation_runs_whatever_the_budget(captum_calls):
@@ -290,6 +304,11 @@ def test_the_first_allocation_runs_whatever_the_budget(captum_calls):
     a = _a_by_hand(FIRST_STEPS)
     assert result.token_attributions.tolist() == pytest.approx([a, -0.04, 0.0], abs=2e-6)
     assert result.completeness_error == pytest.approx(0.02314, abs=1e-5)  # over the target: the flag's to say
+    # a budget smaller than the first pass: the first pass all the same, and nothing after it
+    captum_calls.clear()
+    result = _explain_known_parts(max_steps=5)
+    assert sorted(captum_calls) == [([0, 1, 2], 1), ([3], 6)]
+    assert (result.n_steps, result.steps_computed, result.steps_note) == (9, 9, None)
 
 
 def test_given_margins_are_the_ends_of_the_path_and_are_not_computed_again(captum_calls, monkeypatch):
@@ -306,10 +325,10 @@ def test_given_margins_are_the_ends_of_the_path_and_are_not_computed_again(captu
 
 def test_a_long_sequence_starts_from_fewer_nodes_placed_the_same_way(captum_calls):
     # 512 positions, the same three pieces: 4 first nodes, shared as round(4 * change / total) with at least
-    # one a part: 1, 1, 1 and 3 (6 in all); then the worst part, 2, doubled as before
+    # one a part: 1, 1, 1 and 3 (6 in all); then the worst part, 2, raised as before
     result = _explain_known_parts(length=512)
     assert captum_calls == [([0, 1, 2], 1), ([3], 3), ([2], 2)]
-    assert result.n_steps == 7
+    assert (result.n_steps, result.steps_computed) == (7, 8)
     assert result.token_attributions[:3].tolist() == pytest.approx([_a_by_hand([1, 1, 2, 3]), -0.04, 0.0], abs=2e-6)
     assert result.token_attributions[3:].abs().max() == 0
-    assert result.steps_note == "steps raised from 6 to 7: completeness error was 2.3% (> 2%), now 0.2%"
+    assert result.steps_note == "steps raised from 6 to 7 (8 computed): completeness error was 2.3% (> 2%), now 0.2%"

@@ -113,3 +113,23 @@ def test_neutral_baseline_reads_as_neutral_on_a_tiny_model(explainer):
     assert e.baseline == "neutral" and e.baseline_p_positive == pytest.approx(0.5, abs=0.02)
     assert Explainer(model, tokenizer, 64, baseline="pad").explain(REVIEW, n_steps=4).baseline_p_positive != \
         pytest.approx(0.5, abs=0.02)
+
+
+def test_the_calibration_hands_on_the_margin_it_measured_so_explanations_need_not_run_it(tokenizer):
+    model = BagOfWords(TOY)
+    # tolerance 0.2: 45 tokens keeps 40's root, as close enough, without solving its own
+    neutral = BaselineVectors(model, tokenizer, "neutral", "fp32", max_length=64, tolerance=0.2)
+    review = lambda length: torch.tensor([[CLS, *[2204] * (length - 2), SEP]])  # noqa: E731
+    embeddings, measured = neutral.embeddings_and_margin(review(40))
+    assert torch.equal(embeddings, neutral.embeddings(review(40)))
+    assert measured == pytest.approx(0.0, abs=1e-5)  # solved exactly: the margin is linear
+    _, measured = neutral.embeddings_and_margin(review(45))
+    # 40's root, sum(v) = -1 / 38, read at 45 tokens: 1.0 + 43 * sum(v)
+    assert measured == pytest.approx(1.0 - 43 / 38, abs=1e-5)
+    assert measured == pytest.approx(empty_review_margin(model, neutral, 45), abs=1e-6)
+    # a [SEP] pasted mid-review is kept by the baseline: not the empty review, so nothing measured it
+    assert neutral.embeddings_and_margin(torch.tensor([[CLS, *[2204] * 20, SEP, *[2204] * 22, SEP]]))[1] is None
+    # the fixed references are never measured; after clear() the margin is the new calibration's
+    assert BaselineVectors(model, tokenizer, "pad", "fp32").embeddings_and_margin(review(45))[1] is None
+    neutral.clear()
+    assert neutral.embeddings_and_margin(review(45))[1] == pytest.approx(0.0, abs=1e-5)  # solved from [PAD] now

@@ -14,6 +14,7 @@ import torch
 from explain import Explainer
 from explain.explainer import MAX_STEPS, Explanation
 from explain.words import DroppedSpan, Word
+from sentiment.devices import autocast
 from sentiment.errors import ArgumentError, DataError
 from sentiment.labels import LABELS
 from toy_models import BagOfWords
@@ -178,8 +179,6 @@ AGREEMENT = {"fp32": 1e-5, "bf16": 2e-2}
 
 
 def test_prediction_and_margins_match_plain_forward_passes(explainer_in):
-    from sentiment.devices import autocast
-
     explainer = explainer_in
     e = explainer.explain(REVIEW, n_steps=4)
     assert e.precision == explainer.precision
@@ -249,3 +248,27 @@ def test_a_tie_reads_positive_as_everywhere_in_the_project(toy):
 def test_top_words_toward_an_unknown_side_is_an_argument_error():
     with pytest.raises(ArgumentError, match="toward 'up' is not one of both, target, other"):
         explanation(SCORED).top_words(toward="up")
+
+
+def test_the_baselines_margin_comes_from_its_calibration_unless_a_pasted_sep_changes_the_baseline(explainer_in):
+    """The prediction pass reads the review alone where the neutral baseline's calibration measured
+    f(baseline); a review with a [SEP] in it has a baseline of its own, read in the same pass."""
+    explainer, batches = explainer_in, []
+    hook = explainer.model.bert.embeddings.register_forward_hook(
+        lambda module, args, kwargs, out: batches.append(out.shape[0]), with_kwargs=True)
+    try:
+        for text, rows in [(REVIEW, 1), ("A fine film [SEP] with a dull end.", 2)]:
+            ids = torch.tensor([explainer.tokenizer(text)["input_ids"]])
+            explainer.baselines.embeddings(ids)  # calibrated first, so the explanation's first pass is its own
+            batches.clear()
+            e = explainer.explain(text, n_steps=2)
+            assert batches[0] == rows, text  # the prediction pass; then the gradient steps
+            with torch.no_grad(), autocast("cpu", explainer.precision):
+                baseline = explainer.model(inputs_embeds=explainer.baselines.embeddings(ids)).logits[0].float()
+            target = LABELS.index(e.target)
+            assert e.margin_baseline == pytest.approx(float(baseline[target] - baseline[1 - target]),
+                                                      abs=AGREEMENT[explainer.precision])
+            assert e.baseline_p_positive == pytest.approx(float(baseline.softmax(-1)[1]),
+                                                          abs=AGREEMENT[explainer.precision])
+    finally:
+        hook.remove()

@@ -93,3 +93,26 @@ def test_autocast_is_a_no_op_in_fp32_and_casts_otherwise():
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
     with pytest.raises(TypeError, match="not resolved"):
         autocast("cpu", "auto")
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_linear_weights_stored_as_autocast_computes_give_the_same_logits_bit_for_bit(precision):
+    from transformers import BertForSequenceClassification
+
+    from conftest import tiny_config
+    from sentiment.devices import store_linear_weights_as_autocast_computes
+
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(tiny_config(initializer_range=0.2)).eval()
+    stored = BertForSequenceClassification(tiny_config(initializer_range=0.2)).eval()
+    stored.load_state_dict(model.state_dict())
+    assert store_linear_weights_as_autocast_computes(stored, precision) is stored
+    expected = torch.bfloat16 if precision == "bf16" else torch.float32
+    assert stored.bert.encoder.layer[0].attention.self.query.weight.dtype == expected
+    assert stored.classifier.bias.dtype == expected
+    # what autocast reads in fp32 stays fp32
+    assert stored.bert.embeddings.word_embeddings.weight.dtype == torch.float32
+    assert stored.bert.encoder.layer[0].output.LayerNorm.weight.dtype == torch.float32
+    ids = torch.tensor([[101, 2204, 2143, 1010, 2025, 2919, 102]])
+    with torch.no_grad(), autocast("cpu", precision):
+        assert torch.equal(stored(input_ids=ids).logits, model(input_ids=ids).logits)
