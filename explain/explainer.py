@@ -168,30 +168,14 @@ class Explainer:
 
     def _explain(self, text, target, method, n_steps) -> Explanation:
         started = time.perf_counter()
-        if method not in METHODS:
-            raise ArgumentError(f"method {method!r} is not one of {', '.join(METHODS)}")
-        if not isinstance(text, str):
-            raise DataError("the review must be text")
-        check_text(text)
-        if n_steps is not None and not 1 <= n_steps <= MAX_STEPS:
-            raise ArgumentError(f"integration steps must be between 1 and {MAX_STEPS}, got {n_steps} "
-                            f"(each step is a forward and backward pass over the review)")
+        _check_request(text, method, n_steps)
         # Same-length replacement: offsets found on it are offsets into ``text``.
         encoded = encode(self.tokenizer, [strip_line_breaks(text)], self.max_length, return_offsets=True)[0]
         input_ids, offsets = encoded["input_ids"], [tuple(o) for o in encoded["offsets"]]
         if not offsets:
             raise DataError("the review has no words the model can read")
         ids = torch.tensor([input_ids], device=self.model.device)
-        # f(baseline) as the neutral baseline's calibration measured it, where it did: a forward pass
-        # over a 500-token review is about 5% of its explanation. Else the prediction, f(input) and
-        # f(baseline) come from one batched forward.
-        baseline, measured = self.baselines.embeddings_and_margin(ids)
-        with torch.no_grad(), autocast(self.model.device.type, self.precision):
-            embedded = self.model.get_input_embeddings()(ids).float()
-            rows = embedded if measured is not None else torch.cat([embedded, baseline])
-            logits = self.model(inputs_embeds=rows).logits.float()
-        if measured is not None:  # two-class logits up to a constant: softmax and margin read their difference
-            logits = torch.cat([logits, torch.tensor([[0.0, measured]], device=logits.device)])
+        baseline, logits = self._read_with_baseline(ids)
         p_positive = float(logits[0].softmax(-1)[1])
         predicted = predicted_class(p_positive)  # the project's rule: 0.5 reads positive
         target_id = self._target_id(target, predicted)
@@ -205,29 +189,34 @@ class Explainer:
             ig = integrated_gradients(self.model, self.tokenizer, ids, target_id, n_steps,
                                       margins=(margin_input, margin_baseline), precision=self.precision,
                                       baseline=baseline)
-            token_scores = ig.token_attributions[1:-1].tolist()
-            words = merge_word_pieces(text, offsets, token_scores, head_end)
-            delta, n, note = ig.convergence_delta, ig.n_steps, ig.steps_note
-            total, error, relative = ig.attribution_sum, ig.completeness_error, ig.relative_delta
-            mass, computed = ig.attribution_mass, ig.steps_computed or ig.n_steps
+            scores = _ig_fields(ig, merge_word_pieces(text, offsets, ig.token_attributions[1:-1].tolist(), head_end))
         else:
-            margin_input, scores = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id,
-                                                    self.precision)
-            words = [Word(w.word, w.start, w.end, s)
-                     for w, s in zip(merge_word_pieces(text, offsets, [0.0] * len(offsets), head_end), scores)]
-            delta = error = relative = n = note = mass = computed = None
-            total = float(sum(scores))
+            margin_input, occluded = occlusion_scores(self.model, self.tokenizer, input_ids, groups, target_id,
+                                                      self.precision)
+            scores = _occlusion_fields(merge_word_pieces(text, offsets, [0.0] * len(offsets), head_end), occluded)
 
         return Explanation(
             text=text, label=LABELS[predicted], p_positive=p_positive,
-            target=LABELS[target_id], method=method, words=words,
-            margin_input=margin_input, margin_baseline=margin_baseline, baseline=self.baselines.kind,
-            baseline_p_positive=float(logits[1].softmax(-1)[1]), attribution_sum=total,
-            convergence_delta=delta, completeness_error=error, relative_delta=relative, n_steps=n, steps_note=note,
+            target=LABELS[target_id], method=method, margin_input=margin_input, margin_baseline=margin_baseline,
+            baseline=self.baselines.kind, baseline_p_positive=float(logits[1].softmax(-1)[1]),
             dropped=dropped_span(text, offsets, encoded["cut"]),
-            seconds=time.perf_counter() - started, precision=self.precision, attribution_mass=mass,
-            steps_computed=computed,
-            input_ids=input_ids, token_groups=groups)
+            seconds=time.perf_counter() - started, precision=self.precision,
+            input_ids=input_ids, token_groups=groups, **scores)
+
+    def _read_with_baseline(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The baseline's word embeddings for ``ids`` (1, seq_len), and the logits (2, 2) of the review (row 0)
+        and of the baseline (row 1), the second up to a constant where the calibration measured its margin."""
+        # f(baseline) as the neutral baseline's calibration measured it, where it did: a forward pass
+        # over a 500-token review is about 5% of its explanation. Else the prediction, f(input) and
+        # f(baseline) come from one batched forward.
+        baseline, measured = self.baselines.embeddings_and_margin(ids)
+        with torch.no_grad(), autocast(self.model.device.type, self.precision):
+            embedded = self.model.get_input_embeddings()(ids).float()
+            rows = embedded if measured is not None else torch.cat([embedded, baseline])
+            logits = self.model(inputs_embeds=rows).logits.float()
+        if measured is not None:  # two-class logits up to a constant: softmax and margin read their difference
+            logits = torch.cat([logits, torch.tensor([[0.0, measured]], device=logits.device)])
+        return baseline, logits
 
     def agreement(self, text: str, target: int | str | None = None) -> tuple[Explanation, Explanation, float]:
         """Integrated gradients, occlusion, and the Spearman rank agreement of their word scores."""
@@ -236,3 +225,32 @@ class Explainer:
         ig = self.explain(text, target, "ig")
         occ = self.explain(text, ig.target, "occlusion")
         return ig, occ, rank_agreement(ig.words, occ.words)
+
+
+def _check_request(text, method: str, n_steps: int | None) -> None:
+    """An ``ArgumentError`` or ``DataError`` that says what is wrong with an explanation request, if anything."""
+    if method not in METHODS:
+        raise ArgumentError(f"method {method!r} is not one of {', '.join(METHODS)}")
+    if not isinstance(text, str):
+        raise DataError("the review must be text")
+    check_text(text)
+    if n_steps is not None and not 1 <= n_steps <= MAX_STEPS:
+        raise ArgumentError(f"integration steps must be between 1 and {MAX_STEPS}, got {n_steps} "
+                            f"(each step is a forward and backward pass over the review)")
+
+
+def _ig_fields(ig, words: list[Word]) -> dict:
+    """The ``Explanation`` fields integrated gradients fill: ``words`` scored from ``ig`` (an ``IGResult``), and
+    its completeness figures."""
+    return dict(words=words, attribution_sum=ig.attribution_sum, convergence_delta=ig.convergence_delta,
+                completeness_error=ig.completeness_error, relative_delta=ig.relative_delta, n_steps=ig.n_steps,
+                steps_note=ig.steps_note, attribution_mass=ig.attribution_mass,
+                steps_computed=ig.steps_computed or ig.n_steps)
+
+
+def _occlusion_fields(words: list[Word], scores: list[float]) -> dict:
+    """The ``Explanation`` fields occlusion fills: ``words`` (placed, unscored) with their ``scores``, and no
+    completeness figures (occlusion has no such check)."""
+    return dict(words=[Word(w.word, w.start, w.end, s) for w, s in zip(words, scores)],
+                attribution_sum=float(sum(scores)), convergence_delta=None, completeness_error=None,
+                relative_delta=None, n_steps=None, steps_note=None, attribution_mass=None, steps_computed=None)
