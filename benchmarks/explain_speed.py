@@ -55,7 +55,7 @@ from explain.occlusion import rank_agreement  # noqa: E402
 from sentiment.data import load_reviews  # noqa: E402
 from sentiment.paths import DEFAULT_CHECKPOINT  # noqa: E402
 from sentiment.model import load_checkpoint  # noqa: E402
-from sentiment.tokenization import encode  # noqa: E402
+from sentiment.tokenization import content_tokens, encode  # noqa: E402
 
 
 def median_length_reviews(tokenizer, n: int, seed: int, low: int, high: int) -> list[str]:
@@ -63,7 +63,7 @@ def median_length_reviews(tokenizer, n: int, seed: int, low: int, high: int) -> 
     chosen = []
     for start in range(0, len(reviews), 200):
         batch = reviews[start:start + 200]
-        lengths = [len(ids) + 2 for ids in tokenizer(batch, add_special_tokens=False)["input_ids"]]
+        lengths = [len(ids) + 2 for ids in content_tokens(tokenizer, batch)["input_ids"]]
         chosen += [text for text, length in zip(batch, lengths) if low <= length <= high]
         if len(chosen) >= n:
             return chosen[:n]
@@ -204,7 +204,7 @@ def main(argv=None) -> int:
     table, agreements = [], []
     for set_name in args.sets:
         description, texts = review_set(set_name, args.checkpoint, tokenizer, args.n, args.seed)
-        lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+        lengths = [len(ids) for ids in content_tokens(tokenizer, texts)["input_ids"]]
         print(f"set {set_name}: {len(texts)} {description}, {min(lengths)}-{max(lengths)} tokens "
               f"(median {statistics.median(lengths):.0f}), {sum(n + 2 > explainer.max_length for n in lengths)} "
               f"cut to {explainer.max_length}", flush=True)

@@ -137,8 +137,9 @@ class BaselineVectors:
         """The baseline for ``input_ids`` (1, seq_len), and its logit[positive] - logit[negative] as the
         calibration measured it, so that an explanation need not run it again.
 
-        The margin is None where no pass measured it (the fixed references) or where the review is not an
-        empty review of its length to the model: a pasted "[SEP]" is a [SEP] the baseline keeps.
+        The margin is None where no pass measured it (the fixed references) or where ``input_ids`` hold a
+        [CLS] or [SEP] among the words (ids built by hand: ``sentiment.tokenization`` reads a pasted "[SEP]"
+        as text), which the baseline keeps, so it is not the empty review of its length.
         """
         length = input_ids.shape[-1]
         if self.kind != "neutral":

@@ -45,6 +45,18 @@ def head_tail_cut(n_tokens: int, max_length: int) -> Cut:
     return Cut(n_tokens, head, n_tokens - (budget - head))
 
 
+def content_tokens(tokenizer, texts: list[str], return_offsets: bool = False) -> dict:
+    """``tokenizer``'s output for ``texts``, word pieces only: no [CLS]/[SEP] added, nothing truncated, and
+    ``offset_mapping`` with ``return_offsets``.
+
+    A review's text is text: one that says "[SEP]" or "[PAD]" means those characters, so they are split
+    into word pieces like any others (``split_special_tokens``), never read as the model's own markers,
+    which would change its verdict on a pasted "[PAD] [PAD]".
+    """
+    return tokenizer(list(texts), add_special_tokens=False, truncation=False, split_special_tokens=True,
+                     return_offsets_mapping=return_offsets, verbose=False)
+
+
 def encode(tokenizer, texts: list[str], max_length: int = DEFAULT_MAX_LENGTH,
            return_offsets: bool = False) -> list[dict]:
     """Tokenise ``texts`` with ``tokenizer`` and keep the head and tail of each, ``max_length`` tokens in
@@ -54,8 +66,7 @@ def encode(tokenizer, texts: list[str], max_length: int = DEFAULT_MAX_LENGTH,
     with ``return_offsets`` also ``offsets``: the character span of every kept
     content token (special tokens excluded).
     """
-    content = tokenizer(list(texts), add_special_tokens=False, truncation=False,
-                        return_offsets_mapping=return_offsets, verbose=False)
+    content = content_tokens(tokenizer, texts, return_offsets)
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     encoded = []
     for i, ids in enumerate(content["input_ids"]):

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .lexicon import has_opinion_word, is_negator, polarity, words
 from ..study import rating_from_id
+from ..tokenization import content_tokens
 
 # ---- contrast ---------------------------------------------------------------------------------
 
@@ -225,8 +226,7 @@ def token_counts(tokenizer, texts: list[str], batch_size: int = 1000) -> np.ndar
     """Content tokens of each text (no special tokens, no truncation), tokenised ``batch_size`` at a time."""
     counts = []
     for start in range(0, len(texts), batch_size):
-        encoded = tokenizer(texts[start:start + batch_size], add_special_tokens=False, truncation=False,
-                            verbose=False)["input_ids"]
+        encoded = content_tokens(tokenizer, texts[start:start + batch_size])["input_ids"]
         counts += [len(ids) for ids in encoded]
     return np.asarray(counts, dtype=np.int64)
 

@@ -127,7 +127,7 @@ def test_the_calibration_hands_on_the_margin_it_measured_so_explanations_need_no
     # 40's root, sum(v) = -1 / 38, read at 45 tokens: 1.0 + 43 * sum(v)
     assert measured == pytest.approx(1.0 - 43 / 38, abs=1e-5)
     assert measured == pytest.approx(empty_review_margin(model, neutral, 45), abs=1e-6)
-    # a [SEP] pasted mid-review is kept by the baseline: not the empty review, so nothing measured it
+    # a [SEP] among the words (ids built by hand) is kept by the baseline: not the empty review, so nothing measured it
     assert neutral.embeddings_and_margin(torch.tensor([[CLS, *[2204] * 20, SEP, *[2204] * 22, SEP]]))[1] is None
     # the fixed references are never measured; after clear() the margin is the new calibration's
     assert BaselineVectors(model, tokenizer, "pad", "fp32").embeddings_and_margin(review(45))[1] is None

@@ -17,6 +17,7 @@ from explain.words import DroppedSpan, Word
 from sentiment.devices import autocast
 from sentiment.errors import ArgumentError, DataError
 from sentiment.labels import LABELS
+from sentiment.tokenization import encode
 from toy_models import BagOfWords
 
 SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "minilm-imdb-25k"
@@ -250,19 +251,26 @@ def test_top_words_toward_an_unknown_side_is_an_argument_error():
         explanation(SCORED).top_words(toward="up")
 
 
-def test_the_baselines_margin_comes_from_its_calibration_unless_a_pasted_sep_changes_the_baseline(explainer_in):
+def test_the_baselines_margin_comes_from_its_calibration_unless_the_baseline_is_fixed(explainer_in):
     """The prediction pass reads the review alone where the neutral baseline's calibration measured
-    f(baseline); a review with a [SEP] in it has a baseline of its own, read in the same pass."""
-    explainer, batches = explainer_in, []
-    hook = explainer.model.bert.embeddings.register_forward_hook(
+    f(baseline), a pasted "[SEP]" included (it is text, not the model's separator); a fixed baseline
+    ("pad") is read in the same pass."""
+    fixed = Explainer(explainer_in.model, explainer_in.tokenizer, explainer_in.max_length, explainer_in.precision,
+                      baseline="pad")
+    batches = []
+    hook = explainer_in.model.bert.embeddings.register_forward_hook(
         lambda module, args, kwargs, out: batches.append(out.shape[0]), with_kwargs=True)
     try:
-        for text, rows in [(REVIEW, 1), ("A fine film [SEP] with a dull end.", 2)]:
-            ids = torch.tensor([explainer.tokenizer(text)["input_ids"]])
+        for explainer, text, rows in [(explainer_in, REVIEW, 1), (explainer_in, "A fine film [SEP] with a dull end.", 1),
+                                      (fixed, REVIEW, 2)]:
+            ids = torch.tensor([encode(explainer.tokenizer, [text], explainer.max_length)[0]["input_ids"]])
+            assert explainer.tokenizer.sep_token_id not in ids[0, :-1]
             explainer.baselines.embeddings(ids)  # calibrated first, so the explanation's first pass is its own
             batches.clear()
             e = explainer.explain(text, n_steps=2)
             assert batches[0] == rows, text  # the prediction pass; then the gradient steps
+            if "[SEP]" in text:  # a word of the review like any other, with its own score
+                assert [w.word for w in e.words][3:6] == ["[", "SEP", "]"] and e.words[4].score != 0
             with torch.no_grad(), autocast("cpu", explainer.precision):
                 baseline = explainer.model(inputs_embeds=explainer.baselines.embeddings(ids)).logits[0].float()
             target = LABELS.index(e.target)

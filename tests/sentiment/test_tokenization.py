@@ -1,6 +1,7 @@
 """sentiment.tokenization: head + tail truncation, and exactly which tokens a model reads."""
 import pytest
 
+from sentiment.robustness.taxonomy import token_counts
 from sentiment.tokenization import Cut, encode, head_tail_cut, pad_batch
 
 # 19 one-letter words: each is one word piece, "a" is id 1037, "b" 1038, ...; letter i starts at character 2i.
@@ -12,6 +13,17 @@ def test_short_review_is_untouched(tokenizer):
     assert tokenizer.decode(item["input_ids"]) == "[CLS] a fine film. [SEP]"
     assert item["cut"].dropped == 0
     assert item["offsets"][0] == (0, 1)
+
+
+def test_pasted_special_tokens_are_text_not_the_models_markers(tokenizer):
+    text = "Great [PAD] [SEP] film [MASK]"
+    (item,) = encode(tokenizer, [text], max_length=32, return_offsets=True)
+    assert tokenizer.convert_ids_to_tokens(item["input_ids"]) == [
+        "[CLS]", "great", "[", "pad", "]", "[", "sep", "]", "film", "[", "mask", "]", "[SEP]"]
+    assert [text[slice(*o)] for o in item["offsets"]] == ["Great", "[", "PAD", "]", "[", "SEP", "]", "film", "[",
+                                                          "MASK", "]"]
+    # the tags' length counts read the same pieces: 1 + 3 + 3 + 1 + 3
+    assert token_counts(tokenizer, [text]).tolist() == [11]
 
 
 def test_head_tail_truncation_keeps_both_ends(tokenizer):
