@@ -261,8 +261,8 @@ def test_the_baselines_margin_comes_from_its_calibration_unless_the_baseline_is_
     hook = explainer_in.model.bert.embeddings.register_forward_hook(
         lambda module, args, kwargs, out: batches.append(out.shape[0]), with_kwargs=True)
     try:
-        for explainer, text, rows in [(explainer_in, REVIEW, 1), (explainer_in, "A fine film [SEP] with a dull end.", 1),
-                                      (fixed, REVIEW, 2)]:
+        for explainer, text, rows in [(explainer_in, REVIEW, 1), (fixed, REVIEW, 2),
+                                      (explainer_in, "A fine film [SEP] with a dull end.", 1)]:
             ids = torch.tensor([encode(explainer.tokenizer, [text], explainer.max_length)[0]["input_ids"]])
             assert explainer.tokenizer.sep_token_id not in ids[0, :-1]
             explainer.baselines.embeddings(ids)  # calibrated first, so the explanation's first pass is its own
