@@ -12,6 +12,7 @@ code ``python -m sentiment predict`` runs, so the two agree row for row.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sentiment.data import column_names
 from sentiment.errors import DataError
 from sentiment.labels import LABEL_IDS, predicted_label
 from sentiment.robustness.parts import review_parts
@@ -67,6 +69,8 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     raw = path.read_bytes()
     if not raw.strip():
         raise DataError(f"{path}: the file is empty; expected a CSV with a header row and a 'review' column")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError(f"{path}: UTF-16 text, as some spreadsheets save it; save the CSV as UTF-8")
     if b"\x00" in raw:
         raise DataError(f"{path}: binary data (NUL bytes); expected a CSV text file")
     try:
@@ -78,14 +82,14 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     except csv.Error as error:
         raise DataError(f"{path}: not a readable CSV ({error})") from None
     records = [r for r in records if any(cell.strip() for cell in r)]  # blank lines are no rows
-    header = [cell.strip().lower() for cell in records[0]]
+    header = column_names(records[0], str(path))
     found = ", ".join(repr(c) for c in header[:10])
     text_column = next((c for c in TEXT_COLUMNS if c in header), None)
     if text_column is None:
         raise DataError(f"{path}: no 'review' or 'text' column (found: {found})")
     wanted = category.strip().lower() if category else None
     if wanted is not None and wanted not in header:
-        raise DataError(f"{path}: no column {category!r} for --category (found: {found})")
+        raise DataError(f"{path}: no column {category!r} to group the rows by (found: {found})")
     body = records[1:]
     if not body:
         raise DataError(f"{path}: the file has a header but no reviews")

@@ -48,6 +48,19 @@ def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.D
     return _read_csv(path, require_labels)
 
 
+def column_names(header: list, where: str) -> list[str]:
+    """A CSV header's names as every reader matches them (surrounding spaces dropped, lower case), or a
+    DataError naming one that appears twice: which of the two columns to read would be a guess, and two
+    readers could guess differently. ``where``: the file, for the message."""
+    names = [str(c).strip().lower() for c in header]
+    # blank names (a header row ending in commas, as spreadsheets save it) name no column anyone asks for
+    twice = next((n for i, n in enumerate(names) if n and n in names[:i]), None)
+    if twice is not None:
+        raise DataError(f"{where}: the column {twice!r} appears twice in the header (names are matched "
+                        f"without regard to case or spaces); keep one")
+    return names
+
+
 def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{path}: no such file")
@@ -63,6 +76,9 @@ def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
                         f"and columns 'review' and 'sentiment'") from None
     except (pd.errors.ParserError, OSError, EOFError, ValueError) as error:
         raise DataError(f"{path}: not a readable CSV ({str(error).strip()})") from None
+    # pandas renames a repeated name ("review", "review.1"): the header as written says which repeat
+    column_names(pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0].tolist(),
+                 str(path))
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas reads a first row with more fields than the header as index + columns, so the
         # review column would hold the wrong field: refuse instead.
@@ -72,7 +88,7 @@ def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
 
 
 def _validate(frame: pd.DataFrame, where: str, require_labels: bool) -> pd.DataFrame:
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = column_names(list(frame.columns), where)
     needed = ["review", "sentiment"] if require_labels else ["review"]
     missing = [c for c in needed if c not in frame.columns]
     if missing:

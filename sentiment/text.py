@@ -78,3 +78,9 @@ def strip_line_breaks(text: str) -> str:
     whitespace, so the model sees the same tokens as with a single space.
     """
     return LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """``n`` and its noun as a message writes them: "1 row", "2 rows", "17,137 words"; ``nouns``: the
+    plural where it is not ``noun`` + "s"."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"

@@ -3,6 +3,8 @@ shows, built from the very fragments it shows, so the colours are the app's. Pur
 by ``webapp.downloads``."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from markdown_it import MarkdownIt
 
@@ -15,6 +17,16 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 def markdown_html(text: str) -> str:
     """Markdown as HTML; any HTML written in it is escaped (shown as text), never passed through."""
     return _MARKDOWN.render(text or "")
+
+
+# What Markdown reads as markup, and HTML's own: a backslash before each makes it a literal character.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` (a teacher's category name, a word of a review) as Markdown that shows exactly it: no
+    emphasis, link, image or HTML made of its characters."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def heading_text(markdown_heading: str) -> str:

@@ -3,6 +3,7 @@
 each row one click from its coloured explanation and the whole as an HTML page for slides."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,10 +12,12 @@ import gradio as gr
 
 from explain.patterns import PART_ORDER, accuracy_and_misread, parts_html, read_rows, read_rows_with, to_json, to_page
 from sentiment.errors import DataError
+from sentiment.text import plural
 
 from .checkpoints import explainer, locate, predictor
 from .downloads import save
 from .figures import Chart, chart_png, series_colours
+from .pages import markdown_literal
 
 # About a second of CPU per row: a class waits for at most a minute per file; the command line
 # (python -m explain.patterns) takes up to explain.patterns.MAX_ROWS.
@@ -23,6 +26,8 @@ APP_MAX_ROWS = 60
 # category of the teacher's file, are given with each file's chart (chart_update).
 CHART = Chart(x="bar", y="push", color="category", x_title="part · category",
               title="Mean push of each part toward the gold label (> 0: for the right verdict)")
+UNLABELLED_TITLE = "Mean push of each part toward positive (the file has no gold labels)"
+MIXED_TITLE = "Mean push of each part toward the gold label, toward positive where the rows have none"
 
 INTRO = f"""Bring your own set: a CSV (UTF-8) with a **review** or **text** column, a **sentiment**
 column (positive/negative) for accuracy, and a column that groups the rows (e.g. *irony*,
@@ -59,15 +64,29 @@ def part_table(categories: dict[str, dict]) -> pd.DataFrame:
 
 
 def chart_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """What the bar chart plots: toward the gold label where the set is labelled, else toward positive."""
+    """What the bar chart plots: toward the gold label where the set is labelled, else toward positive;
+    numbers always (a column of Nones filled with floats stays objects, which a chart reads as names)."""
     frame = table.copy()
-    frame["push"] = frame["mean push toward the gold label"].fillna(frame["mean push toward positive"])
+    gold = pd.to_numeric(frame["mean push toward the gold label"], errors="coerce")
+    frame["push"] = gold.fillna(pd.to_numeric(frame["mean push toward positive"])).astype(float)
     return frame[["bar", "category", "push"]]
 
 
-def chart_update(frame: pd.DataFrame) -> dict:
-    """The chart's new data with its colours (``chart_colours``): the categories are the file's own."""
-    return gr.update(value=frame, color_map=chart_colours(frame))
+def chart_for(table: pd.DataFrame) -> Chart:
+    """``CHART``, titled for what the bars of ``table`` (``part_table``) show: toward the gold label, toward
+    positive where no row had one, or each where the file labels some rows only."""
+    labelled = table["mean push toward the gold label"].notna()
+    if labelled.all():
+        return CHART
+    if not labelled.any():
+        return replace(CHART, title=UNLABELLED_TITLE)
+    return replace(CHART, title=MIXED_TITLE)
+
+
+def chart_update(frame: pd.DataFrame, chart: Chart = CHART) -> dict:
+    """The chart's new data with its colours (``chart_colours``: the categories are the file's own) and
+    ``chart``'s title."""
+    return gr.update(value=frame, color_map=chart_colours(frame), title=chart.title)
 
 
 def chart_colours(frame: pd.DataFrame) -> dict[str, str]:
@@ -78,14 +97,16 @@ def chart_colours(frame: pd.DataFrame) -> dict[str, str]:
 def summary(result: dict) -> str:
     """Markdown: the rows read and, per category of ``result`` (``explain.patterns.to_json``), its accuracy,
     misread rows and strongest words each way."""
-    lines = [f"**{result['n_rows']} rows** read by `{result['checkpoint']}` ({result['read_length']} tokens per "
-             f"review)."]
+    lines = [f"**{plural(result['n_rows'], 'row')}** read by `{result['checkpoint']}` ({result['read_length']} "
+             f"tokens per review)."]
     for name, c in result["categories"].items():
         accuracy, misread = accuracy_and_misread(c, digits=0)
-        words = c["strongest_words"]
-        lines.append(f"- **{name}** ({c['n']} rows): {accuracy}; misread rows: {misread}. Strongest words "
-                     f"toward positive: {', '.join(w for w, _, _ in words['toward_positive'][:5]) or '-'}; "
-                     f"toward negative: {', '.join(w for w, _, _ in words['toward_negative'][:5]) or '-'}.")
+        words = {side: ", ".join(markdown_literal(w) for w, _, _ in c["strongest_words"][side][:5]) or "-"
+                 for side in ("toward_positive", "toward_negative")}
+        # the category's name and the words are the teacher's file's: shown as written, never as markup
+        lines.append(f"- **{markdown_literal(name)}** ({plural(c['n'], 'row')}): {accuracy}; misread rows: "
+                     f"{misread}. Strongest words toward positive: {words['toward_positive']}; toward negative: "
+                     f"{words['toward_negative']}.")
     return "\n".join(lines)
 
 
@@ -115,9 +136,9 @@ def patterns_for_app(checkpoint: str, upload, category):
     result = to_json(read, checkpoint, model.max_length)
     table = part_table(result["categories"])
     name = f"patterns-{checkpoint}-{path.stem}"
-    chart = chart_frame(table)
-    png = chart_png(chart, CHART, chart_colours(chart))
-    return (summary(result), chart_update(chart), table.drop(columns="bar"), row_table(read),
+    chart, spec = chart_frame(table), chart_for(table)
+    png = chart_png(chart, spec, chart_colours(chart))
+    return (summary(result), chart_update(chart, spec), table.drop(columns="bar"), row_table(read),
             save(name, to_page(result, read), "html"), None if png is None else save(f"{name}-chart", png, "png"))
 
 

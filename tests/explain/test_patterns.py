@@ -33,7 +33,9 @@ def test_rows_from_a_text_column_with_labels_and_categories(tmp_path):
     ("", None, "the file is empty"),
     ("review\n", None, "the file has a header but no reviews"),
     ("comment,sentiment\nfine,positive\n", None, "no 'review' or 'text' column (found: 'comment', 'sentiment')"),
-    ("review\nfine\n", "topic", "no column 'topic' for --category (found: 'review')"),
+    ("review\nfine\n", "topic", "no column 'topic' to group the rows by (found: 'review')"),
+    ("Review,text,review \nfine,ok,good\n", None, "the column 'review' appears twice in the header"),
+    ("review,kind,Kind\nfine,a,b\n", "kind", "the column 'kind' appears twice in the header"),
     ("review,sentiment\nfine,positive\nfine,positive,extra\n", None,
      "row 2: 3 fields where the header has 2; a review that contains commas must be in double quotes"),
     ("review,sentiment,kind\nfine,positive\n", None, "row 1: 2 fields where the header has 3"),
@@ -53,6 +55,13 @@ def test_files_that_are_not_utf8_text_are_refused(tmp_path):
         P.read_rows(_csv(tmp_path, "review\nCaf\xe9 cr\xe8me\n", encoding="latin-1"))
     with pytest.raises(P.DataError, match="binary data"):
         P.read_rows(_csv(tmp_path, b"review\nab\x00cd\n"))
+    with pytest.raises(P.DataError, match="UTF-16 text, as some spreadsheets save it; save the CSV as UTF-8"):
+        P.read_rows(_csv(tmp_path, "review\nfine\n", encoding="utf-16"))
+
+
+def test_blank_header_cells_are_no_repeated_column(tmp_path):
+    # a header row ending in commas, as spreadsheets save it: two blank names, neither read
+    assert P.read_rows(_csv(tmp_path, "review,,\nGood,,\n")) == [P.Row(1, "Good")]
     with pytest.raises(P.DataError, match="no such file"):
         P.read_rows(tmp_path / "missing.csv")
     with pytest.raises(P.DataError, match="a folder, not a CSV file"):

@@ -98,6 +98,9 @@ def test_acl_imdb_folder(tmp_path):
     # extra fields in the first row: pandas would make the first columns an index and read "extra" as the review
     ("review,sentiment\ngood,positive,extra,more\nbad\n", "some rows have more fields than the header"),
     ("review,sentiment\ngood,positive\nbad,negative,extra\n", "Expected 2 fields in line 3, saw 3"),
+    # pandas would read "review" and "review.1", the first: another reader may take the second
+    ("review,review,sentiment\na great film,a bad film,positive\n", "the column 'review' appears twice"),
+    ("Review,sentiment, review\na great film,positive,a bad film\n", "the column 'review' appears twice"),
 ])
 def test_bad_csv_gets_an_error_naming_file_row_and_expectation(tmp_path, content, expected):
     path = write(tmp_path / "bad.csv", content)

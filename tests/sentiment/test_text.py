@@ -56,3 +56,10 @@ def test_warning_only_above_half_unknown():
     assert unknown_warning(0.5) is None
     assert unknown_warning(0.0) is None
     assert "75% of its word pieces" in unknown_warning(0.75)
+
+
+def test_plural_writes_the_count_and_the_right_noun():
+    from sentiment.text import plural
+
+    assert [plural(n, "row") for n in (0, 1, 2, 17137)] == ["0 rows", "1 row", "2 rows", "17,137 rows"]
+    assert plural(1, "word piece") == "1 word piece" and plural(3, "category", "categories") == "3 categories"

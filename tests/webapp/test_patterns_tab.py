@@ -8,6 +8,7 @@ from sentiment.errors import DataError
 from sentiment.predictor import Predictor
 from webapp import patterns_tab as V
 from webapp.figures import PALETTE
+from webapp.pages import markdown_html
 
 CATEGORIES = {
     "all": {"parts": {"turn": {"n": 3, "mean": -0.5, "share": 0.4,
@@ -28,6 +29,35 @@ def test_the_part_table_lists_parts_in_reading_order_with_both_signs():
         ["irony", "literal_opinion", 1, -0.75, "", 0.75, "50%"]]
     # the chart: toward the gold label where known, else toward positive
     assert V.chart_frame(table)["push"].tolist() == [1.0, 2.0, -0.75]
+
+
+UNLABELLED = {"all": {"parts": {"turn": {"n": 2, "mean": -0.702, "share": 0.4},
+                                 "concession": {"n": 2, "mean": 0.5, "share": 0.3}}}}
+
+
+def test_an_unlabelled_set_charts_numbers_toward_positive_and_says_so():
+    table = V.part_table(UNLABELLED)
+    frame = V.chart_frame(table)
+    # numbers, not names: a chart reads an object column as categories and draws -0.702 as a label
+    assert str(frame["push"].dtype) == "float64" and frame["push"].tolist() == [0.5, -0.702]
+    assert V.chart_for(table).title == V.UNLABELLED_TITLE
+    assert V.chart_for(V.part_table(CATEGORIES)).title == V.MIXED_TITLE  # "all"'s concession has no gold
+    labelled = V.part_table({"irony": CATEGORIES["irony"]})
+    assert V.chart_for(labelled) is V.CHART
+    assert V.chart_update(frame, V.chart_for(table))["title"] == V.UNLABELLED_TITLE
+
+
+def test_the_summary_shows_the_files_names_and_words_as_written_never_as_markup():
+    words = {"toward_positive": [("*", 1.0, 1), ("great", 0.5, 1)], "toward_negative": []}
+    result = {"n_rows": 1, "checkpoint": "tiny", "read_length": 64, "categories": {
+        name: {"n": 1, "accuracy": None, "misread": [], "strongest_words": words, "parts": {}}
+        for name in ["<img src=x onerror=alert(1)>", "**md** [l](javascript:alert(2))"]}}
+    html = markdown_html(V.summary(result))
+    assert html.startswith("<p><strong>1 row</strong> read by <code>tiny</code>")
+    assert "<img" not in html and "<a " not in html and "<em>" not in html
+    assert "<strong>&lt;img src=x onerror=alert(1)&gt;</strong> (1 row)" in html
+    assert "<strong>**md** [l](javascript:alert(2))</strong>" in html
+    assert "toward positive: *, great; toward negative: -." in html
 
 
 @pytest.fixture
