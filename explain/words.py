@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from sentiment.text import strip_line_breaks
+from sentiment.text import plural, strip_line_breaks
 
 # Inside a word, between letters or digits: "isn't", "well-made", "10/10".
 JOINERS = "'\u2019\u02bc-/"
@@ -46,9 +46,8 @@ class DroppedSpan:
         """What a reader is told: the words skipped, or, for a middle without any (only punctuation, emoji,
         symbols), the tokens, since "0 words" would say nothing was skipped."""
         if self.n_words:
-            return f"... {self.n_words} word{'s' * (self.n_words != 1)} not read by the model ..."
-        tokens = f"{self.n_tokens} token{'s' * (self.n_tokens != 1)}"
-        return f"... {tokens} of punctuation or symbols not read by the model ..."
+            return f"... {plural(self.n_words, 'word')} not read by the model ..."
+        return f"... {plural(self.n_tokens, 'token')} of punctuation or symbols not read by the model ..."
 
 
 def word_groups(text: str, offsets: list[tuple[int, int]], head_end: int | None = None) -> list[list[int]]:

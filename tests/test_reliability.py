@@ -155,9 +155,9 @@ def test_an_unread_middle_of_punctuation_is_counted_in_tokens(client):
     # "good", 600 "!" and "bad": 602 tokens, of which the checkpoint reads 510 (512 less [CLS] and [SEP])
     _, _, _, trust, _ = client.predict(LARGE_NAME, "good " + "!" * 600 + " bad", "ig", 8, False,
                                        api_name="/explain")
-    assert trust.split("\n")[-1] == ("- Not read: ... 92 tokens of punctuation or symbols not read by the model "
-                                     "...; the classifier keeps the head and tail of long reviews, and the marker "
-                                     "in the text shows where the gap is.")
+    assert trust.split("\n")[-1] == ("- The middle of this review: 92 tokens of punctuation or symbols not read by "
+                                     "the model. The classifier keeps the head and tail of long reviews; the "
+                                     "marker in the text shows where the gap is.")
 
 
 # ---- the command lines ----------------------------------------------------------------------

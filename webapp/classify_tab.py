@@ -10,10 +10,9 @@ import gradio as gr
 
 from sentiment.data import load_reviews
 from sentiment.errors import DataError
-from sentiment.text import strip_line_breaks
 from sentiment.labels import predicted_label
 from sentiment.output_files import write_csv
-from sentiment.text import check_column, unknown_share, unknown_warning
+from sentiment.text import check_column, plural, strip_line_breaks, unknown_share, unknown_warning
 from sentiment.tokenization import encode
 
 from .checkpoints import predictor as loaded_predictor
@@ -44,7 +43,7 @@ def length_note(length: dict) -> str:
     parts the model read: all of it, or its first and last parts with the number skipped between them;
     ``read_length`` is the model's tokens in all, its [CLS] and [SEP] included. A warning comes first where
     most of the word pieces are unknown to the model."""
-    note = f"{length['words']:,} words, {length['tokens']:,} word-piece tokens."
+    note = f"{plural(length['words'], 'word')}, {plural(length['tokens'], 'word-piece token')}."
     in_all = f"{length['read_length']} tokens in all, [CLS] and [SEP] included"
     if length["tokens_skipped"]:
         tail = length["tokens_read"] - length["head"]
@@ -118,4 +117,4 @@ def classify_csv_for_app(checkpoint: str, upload, progress=gr.Progress(track_tqd
     if upload is None:
         raise DataError("Upload a CSV file with a 'review' column first.")
     path, rows = classify_csv(loaded_predictor(checkpoint), getattr(upload, "name", upload), progress=True)
-    return str(path), f"{rows:,} reviews classified."
+    return str(path), f"{plural(rows, 'review')} classified."

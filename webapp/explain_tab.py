@@ -55,8 +55,8 @@ def trust_note(explanation, agreement: float | None = None, seconds: float | Non
     lines.append(f"- Computed in {took:.1f} s, in {explanation.precision} arithmetic"
                  + (", the occlusion check included." if occlusion_ran(agreement, len(explanation.words)) else "."))
     if explanation.dropped is not None:
-        lines.append(f"- Not read: {explanation.dropped.message}; the classifier keeps the head and tail of "
-                     f"long reviews, and the marker in the text shows where the gap is.")
+        lines.append(f"- The middle of this review: {explanation.dropped.message.strip('. ')}. The classifier "
+                     f"keeps the head and tail of long reviews; the marker in the text shows where the gap is.")
     return "\n".join(lines)
 
 

@@ -90,6 +90,11 @@ def test_length_note_of_a_review_read_whole(tokenizer):
                                                 "to 64 tokens in all, [CLS] and [SEP] included).")
 
 
+def test_length_note_of_one_word_says_one_word(tokenizer):
+    length = classify_tab.review_length(tokenizer, "good", 64)
+    assert classify_tab.length_note(length).startswith("1 word, 1 word-piece token. The model read all of it")
+
+
 def test_length_note_of_a_review_one_token_too_long(tokenizer):
     length = classify_tab.review_length(tokenizer, "word " * 63, 64)
     assert classify_tab.length_note(length) == (

@@ -104,13 +104,13 @@ def test_trust_note_says_why_agreement_cannot_be_computed_for_equal_scores():
 
 
 def test_trust_note_adds_the_steps_note_and_what_was_not_read():
-    dropped = DroppedSpan(start=5, end=900, n_words=312, n_tokens=400)
+    dropped = DroppedSpan(start=5, end=9000, n_words=1312, n_tokens=1400)
     note = trust_note(_explanation(steps_note="Refined to 48 steps", dropped=dropped))
     assert note.split("\n")[3:] == [
         "- Refined to 48 steps.",
         "- Computed in 0.8 s, in bf16 arithmetic.",
-        "- Not read: ... 312 words not read by the model ...; the classifier keeps the head and tail of long "
-        "reviews, and the marker in the text shows where the gap is."]
+        "- The middle of this review: 1,312 words not read by the model. The classifier keeps the head and tail of "
+        "long reviews; the marker in the text shows where the gap is."]
 
 
 @pytest.mark.parametrize("n_words, n_tokens, not_read", [
@@ -118,9 +118,9 @@ def test_trust_note_adds_the_steps_note_and_what_was_not_read():
 def test_trust_note_counts_a_middle_of_one_word_or_of_punctuation_alone(n_words, n_tokens, not_read):
     # "good !!!...! bad" cut in the middle: the unread part holds no word, 140 "!" tokens
     note = trust_note(_explanation(dropped=DroppedSpan(start=19, end=159, n_words=n_words, n_tokens=n_tokens)))
-    assert note.split("\n")[-1] == (f"- Not read: ... {not_read} not read by the model ...; the classifier keeps "
-                                    "the head and tail of long reviews, and the marker in the text shows where "
-                                    "the gap is.")
+    assert note.split("\n")[-1] == (f"- The middle of this review: {not_read} not read by the model. The "
+                                    "classifier keeps the head and tail of long reviews; the marker in the text "
+                                    "shows where the gap is.")
 
 
 def test_trust_note_of_occlusion_says_it_has_no_completeness_check():
