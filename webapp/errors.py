@@ -64,6 +64,14 @@ def checked_number(value, low: float, high: float, what: str, whole: bool = Fals
     return float(number)
 
 
+def checked_flag(value, what: str) -> bool:
+    """``value`` (what a checkbox sends: True or False) as a bool, else a DataError naming ``what``. API
+    callers may send "false", which Python reads as true: guessing would run what they turned off."""
+    if not isinstance(value, bool):
+        raise DataError(f"{what} must be true or false; got {echo(value)}.")
+    return value
+
+
 class SpeakingBlocks(gr.Blocks):
     """``gr.Blocks`` whose refusal of an API call sent too few values reaches the caller as a message.
 

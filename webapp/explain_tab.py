@@ -13,6 +13,7 @@ from sentiment.labels import predicted_label
 
 from .checkpoints import explainer
 from .downloads import save
+from .errors import checked_flag
 from .explanations import AUTO_STEPS, MAX_STEPS, explain_text  # noqa: F401 (the slider's value and top)
 
 
@@ -94,6 +95,7 @@ def explain_for_app(checkpoint: str, text: str, method: str, n_steps: int, check
     also explain by word occlusion and report the rank agreement; ``progress``: Gradio's tracker.
     """
     started = time.perf_counter()
+    check_occlusion = checked_flag(check_occlusion, "The occlusion check")
     progress(0.0, desc="Explaining" + (" (1 of 2)" if check_occlusion and method == "ig" else ""))
     explanation = explain_text(checkpoint, text, method, n_steps)
     agreement = None

@@ -7,6 +7,7 @@ import pytest
 
 from explain import DroppedSpan, Explanation, Word
 from explain.render import highlighted_html, to_html
+from sentiment.errors import DataError
 from webapp import explain_tab
 from webapp.explain_tab import baseline_in_words, strongest_words, trust_note
 
@@ -204,3 +205,11 @@ def test_explain_for_app_by_occlusion_skips_the_check(monkeypatch):
                                                            progress=_no_progress)
     assert verdict == "Prediction: **positive** (P positive 0.75). Explained: the margin of *positive* by occlusion."
     assert "Agreement" not in trust and trust.split("\n")[1].startswith("- Occlusion:")
+
+
+@pytest.mark.parametrize("flag", ["false", "no", 1, [True], None])
+def test_the_occlusion_check_is_true_or_false_never_a_guess(monkeypatch, flag):
+    # "false" is true to Python: read as sent, it would run the slow check the caller turned off
+    monkeypatch.setattr(explain_tab, "explain_text", lambda *args: pytest.fail("nothing explained first"))
+    with pytest.raises(DataError, match=r"The occlusion check must be true or false; got "):
+        explain_tab.explain_for_app("ck", "text", "ig", 0, flag, progress=_no_progress)
