@@ -60,6 +60,8 @@ _UNNEGATED = AUXILIARIES | {"do", "does", "did", "have", "has", "had", "need"}
 _BASE_SUBJECTS = frozenset("i we you they".split())       # "I love" -> "I do not love"
 _THIRD_PERSON = frozenset("he she it".split())            # "it fails" -> "it does not fail"
 _SUBJECTS = _BASE_SUBJECTS | _THIRD_PERSON                # "I loved" -> "I did not love"
+# Quotes and brackets that open a clause: they belong to it when it moves.
+_OPENING = "\"'\u201c\u2018([<"
 # Words a title in title case leaves in lower case ("Gone with the Wind").
 _TITLE_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with".split())
 _QUOTED = re.compile(r'"([^"\n]{1,80})"|\u201c([^\u201c\u201d\n]{1,80})\u201d')
@@ -256,6 +258,8 @@ def contrast_edits(text: str, plain: str) -> list[Edit]:
     if found is None:
         return []
     (start, end), (concession, turn, word) = found
+    # a clause's opening quote or bracket ("but 'Avatar' it is not") moves and goes with it
+    concession, turn = _with_opening(plain, concession, start), _with_opening(plain, turn, start)
     first, second = sorted((concession, turn))
     swapped = (text[:first[0]] + _fitted(text, second, first[0] == start) + text[first[1]:second[0]]
                + _fitted(text, first, False) + text[second[1]:])
@@ -266,19 +270,32 @@ def contrast_edits(text: str, plain: str) -> list[Edit]:
                  text[:start] + _fitted(text, concession, True) + text[end:])]
 
 
+def _with_opening(plain: str, span: Span, sentence_start: int) -> Span:
+    """``span`` of ``plain`` widened back over the quotes and brackets that open right before it (no space
+    between), not past ``sentence_start``."""
+    a, b = span
+    while a > sentence_start and plain[a - 1] in _OPENING:
+        a -= 1
+    return a, b
+
+
 def _fitted(text: str, span: Span, opens_sentence: bool) -> str:
     """The clause at ``span`` of ``text`` as it reads in its new place: with a capital where it opens the
     sentence, else with its first letter in lower case, unless its first word is "I", begins a name
     ("Tom Hanks": the next word has a capital too), has a capital inside ("O'Brien") or is in capitals
     ("DVD")."""
     clause = text[span[0]:span[1]]
+    opening = clause[:len(clause) - len(clause.lstrip(_OPENING))]  # the case is the first letter's
+    clause = clause[len(opening):]
+    if "<" in opening:  # an HTML tag's name ("<b>the end</b>") is no word to put in capitals
+        return opening + clause
     if opens_sentence:
-        return clause[:1].upper() + clause[1:]
-    first, *rest = clause.split(maxsplit=2)
+        return opening + clause[:1].upper() + clause[1:]
+    first, *rest = clause.split(maxsplit=2) or [""]
     keeps_capital = (first == "I" or first.startswith(("I'", "I\u2019")) or (len(first) > 1 and first.isupper())
                      or any(c.isupper() for c in first[1:])  # "O'Brien", "DiCaprio", "McQueen"
                      or (rest and rest[0][:1].isupper()))
-    return clause if keeps_capital else clause[:1].lower() + clause[1:]
+    return opening + (clause if keeps_capital else clause[:1].lower() + clause[1:])
 
 
 # ---- 5. the last sentence ---------------------------------------------------------------------

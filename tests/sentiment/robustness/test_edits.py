@@ -57,6 +57,21 @@ def test_swap_the_clauses_around_the_connective(review, swapped):
     assert _texts(review, "swap_clauses") == [swapped]
 
 
+@pytest.mark.parametrize("review, swapped, turn", [
+    # a quote or bracket opening a clause moves with it, and the first letter after it takes the case
+    ('The effects were great, but "the story" was dull.', '"The story" was dull, but the effects were great.',
+     '"The story" was dull.'),
+    ("I wanted to like it but 'Avatar' it is not.", "'Avatar' it is not but I wanted to like it.",
+     "'Avatar' it is not."),
+    ("Great effects, but (sadly) a dull story.", "(Sadly) a dull story, but great effects.", "(Sadly) a dull story."),
+    # an HTML tag's name keeps its case
+    ("I loved it but <b>the end</b> was bad.", "<b>the end</b> was bad but I loved it.", "<b>the end</b> was bad."),
+])
+def test_a_clause_takes_its_opening_quote_or_bracket_along(review, swapped, turn):
+    assert _texts(review, "swap_clauses") == [swapped]
+    assert _texts(review, "drop_concession") == [turn]
+
+
 def test_keep_either_clause_of_a_conceding_connective():
     review = "I loved it, though the acting was weak."
     assert _texts(review, "drop_concession") == ["I loved it."]
