@@ -15,8 +15,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from webapp import (checkpoints, classify_tab, contrast_tab, examples, explain_tab, figures,  # noqa: E402
-                    lesson_tab, mistakes_tab, model_tab, patterns_tab, robustness_tab, warm_up)
+from webapp import (checkpoints, classify_tab, contrast_tab, examples, explain_tab, explanations,  # noqa: E402
+                    figures, lesson_tab, mistakes_tab, model_tab, patterns_tab, robustness_tab, warm_up)
 from webapp.errors import SpeakingBlocks, user_errors  # noqa: E402
 from webapp.memory import limit_arenas, releasing_memory  # noqa: E402
 
@@ -63,7 +63,8 @@ def side_by_side(left: str, right: str) -> list:
         labels = [gr.Label(label=name, num_top_classes=2) for name in (left, right)]
     with gr.Row():
         views = [attribution_view(name) for name in (left, right)]
-    moved = gr.Dataframe(label="Words whose scores moved most", interactive=False)
+    moved = gr.Dataframe(label="Words whose scores moved most", interactive=False,
+                         headers=explanations.MOVED_COLUMNS)  # not Gradio's "1 2 3" before the first contrast
     return [*labels, *views, moved]
 
 
@@ -165,7 +166,8 @@ def add_explain_tab(checkpoint: gr.Dropdown, review: gr.Textbox) -> None:
         highlighted = gr.HTML(elem_id="attributions")
         explain_download = download_button("the explanation (HTML)")
         with gr.Row():
-            top_words = gr.Dataframe(label="Strongest words", interactive=False)
+            top_words = gr.Dataframe(label="Strongest words", interactive=False,
+                                     headers=explain_tab.STRONGEST_COLUMNS)
             trust = gr.Markdown()
         review.change(lambda text: text, [review], [explain_review], api_name=False)
         explain_button.click(handler(explain_tab.explain_for_app),
@@ -278,9 +280,10 @@ def add_patterns_tab(checkpoint: gr.Dropdown) -> None:
         patterns_summary = gr.Markdown()
         patterns_chart = gr.BarPlot(**patterns_tab.CHART.plot_args())  # colours: each file's categories
         patterns_chart_download = download_button("the chart (PNG)")
-        patterns_table = gr.Dataframe(label="The push per part of a review", interactive=False)
+        patterns_table = gr.Dataframe(label="The push per part of a review", interactive=False,
+                                      headers=patterns_tab.TABLE_COLUMNS)
         patterns_rows = gr.Dataframe(label="The rows (select one to see its explanation)", interactive=False,
-                                     wrap=True, max_height=320)
+                                     wrap=True, max_height=320, headers=patterns_tab.ROW_COLUMNS)
         patterns_page = download_button("the patterns as a page (HTML)")
         patterns_heading = gr.Markdown()
         patterns_view_html = gr.HTML()
@@ -310,6 +313,7 @@ def add_contrast_tab(checkpoint: gr.Dropdown, review: gr.Textbox, names: list[st
         suggestion_note = gr.Markdown()
         suggestions = gr.Dataframe(label="Suggested edits (select one to put it in the edited copy)",
                                    interactive=False, wrap=True, max_height=300,
+                                   headers=list(contrast_tab.EDIT_COLUMNS),
                                    column_widths=["12%", "24%", "40%", "9%", "9%", "6%"])
         compare_button = gr.Button("Compare", variant="primary")
         comparison_views = side_by_side("Review", "Edited copy")

@@ -121,6 +121,22 @@ def test_the_apps_charts_have_the_colours_of_their_downloads():
     assert [p.color_map for p in plots if p.color == "series"] == [model_tab.CURVE_COLOURS]
 
 
+def test_tables_filled_by_an_action_show_their_column_names_before_it():
+    import gradio as gr
+
+    import app
+
+    tables = [b for b in app.build_demo().blocks.values() if isinstance(b, gr.Dataframe)]
+    # Gradio's placeholder headers ("1", "2", "3") say nothing about what the table will hold
+    headers = {b.label: b.value["headers"] for b in tables if b.value["headers"] != ["1", "2", "3"]}
+    assert headers["Strongest words"] == ["word", "toward", "push toward positive"]
+    assert headers["The push per part of a review"][:3] == ["category", "part", "rows"]
+    assert headers["The rows (select one to see its explanation)"][:2] == ["row", "category"]
+    assert headers["Suggested edits (select one to put it in the edited copy)"][0] == "edit"
+    assert sum(b.value["headers"] == ["word", "review", "edited copy", "change"] for b in tables) == sum(
+        b.label == "Words whose scores moved most" for b in tables) > 1
+
+
 def test_checkpoints_are_offered_and_taken_by_name_and_no_path_leaks(client, app_url, space):
     config = urllib.request.urlopen(app_url + "config").read().decode()
     info = urllib.request.urlopen(app_url + "gradio_api/info").read().decode()

@@ -77,10 +77,13 @@ def occlusion_ran(agreement: float | None, n_words: int) -> bool:
     return agreement is not None and not (math.isnan(agreement) and n_words < 2)
 
 
+STRONGEST_COLUMNS = ["word", "toward", "push toward positive"]
+
+
 def strongest_words(explanation, k: int = 10) -> pd.DataFrame:
     """The ``k`` words with the largest push, signed toward positive like the colours."""
     # three places, as the coloured view's hover shows them
-    return pd.DataFrame(top_words_table(explanation, k, digits=3), columns=["word", "toward", "push toward positive"])
+    return pd.DataFrame(top_words_table(explanation, k, digits=3), columns=STRONGEST_COLUMNS)
 
 
 # ---- Gradio handler --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 checkpoint name, the coloured view, and a review set against its edited copy."""
 from __future__ import annotations
 
-from explain.compare import moved_words
+from explain.compare import COLUMNS as MOVED_COLUMNS, moved_words  # noqa: F401 (the app's table headers)
 from explain.render import highlighted_html
 from sentiment.errors import DataError
 from sentiment.text import check_text

@@ -16,6 +16,7 @@ from explain.patterns import parts_html
 from explain.render import page_html
 from sentiment.errors import DataError
 from sentiment.labels import predicted_label
+from sentiment.mistakes import TAG_LABELS
 from sentiment.robustness.report import PUSH_PARTS, push_section
 
 from .checkpoints import explainer, locate, predictor
@@ -99,15 +100,15 @@ def pattern(report: dict | None, step: Step, checkpoint: str) -> str:
                 f"checkpoints/{checkpoint} --save`, then `python -m explain.push --checkpoint ... --save`.*")
     if step.capability == "literal":
         tags = report.get("taxonomy", {}).get("tags", {})
-        lines = [f"- **{name}**: a positive review with it is misread {by['positive']:.1f} times as often as "
-                 f"one without; a negative review {by['negative']:.1f} times"
+        lines = [f"- **{TAG_LABELS[name]}**: a positive review with it is misread {by['positive']:.1f} times as "
+                 f"often as one without; a negative review {by['negative']:.1f} times"
                  for name, t in tags.items() if name in ("contrast_reversal", "negation_dense", "irony_cue")
                  for by in [t.get("lift_by_class") or {}] if by.get("positive") and by.get("negative")]
         return (f"Measured on the 25,000 test reviews (`{checkpoint}`): traits that bring negative words pull "
                 f"every verdict toward negative, right or wrong:\n" + "\n".join(lines))
     if step.capability == "taxonomy":
         tags = report.get("taxonomy", {}).get("tags", {})
-        lines = [f"- **{name}**: misread {_pct(t['error_rate_with'])} of the time against "
+        lines = [f"- **{TAG_LABELS[name]}**: misread {_pct(t['error_rate_with'])} of the time against "
                  f"{_pct(t['error_rate_without'])} without it ({t['lift']:.2f} times as often; "
                  f"{t['n_with']:,} test reviews)" for name, t in tags.items()
                  if name in ("borderline_rating", "mostly_plot_summary", "beyond_max_length")

@@ -41,6 +41,7 @@ see its explanation. The same from the command line: `python -m explain.patterns
 
 PART_COLUMNS = ["category", "part", "rows", "mean push toward the gold label", "95% interval",
                 "mean push toward positive", "share of |push|", "bar"]
+TABLE_COLUMNS = PART_COLUMNS[:-1]  # as the tab shows the table: "bar" labels the chart only
 ROW_COLUMNS = ["row", "category", "gold", "read as", "P(positive)", "misread", "review"]
 
 
@@ -138,7 +139,7 @@ def patterns_for_app(checkpoint: str, upload, category):
     name = f"patterns-{checkpoint}-{path.stem}"
     chart, spec = chart_frame(table), chart_for(table)
     png = chart_png(chart, spec, chart_colours(chart))
-    return (summary(result), chart_update(chart, spec), table.drop(columns="bar"), row_table(read),
+    return (summary(result), chart_update(chart, spec), table[TABLE_COLUMNS], row_table(read),
             save(name, to_page(result, read), "html"), None if png is None else save(f"{name}-chart", png, "png"))
 
 

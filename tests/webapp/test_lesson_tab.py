@@ -44,10 +44,10 @@ def test_the_contrast_steps_pattern_is_read_from_the_report():
 
 def test_the_literal_and_taxonomy_steps_read_the_error_taxonomy():
     literal = L.pattern(REPORT, L.STEPS[0], "big")
-    assert literal.endswith("- **irony_cue**: a positive review with it is misread 2.0 times as often as one "
+    assert literal.endswith("- **irony cue**: a positive review with it is misread 2.0 times as often as one "
                             "without; a negative review 0.4 times")
     assert L.pattern(REPORT, L.STEPS[4], "big").endswith(
-        "- **borderline_rating**: misread 14.9% of the time against 5.6% without it (2.68 times as often; "
+        "- **borderline rating (4 or 7 stars)**: misread 14.9% of the time against 5.6% without it (2.68 times as often; "
         "4,942 test reviews)")
     assert L.pattern(None, L.STEPS[2], "big").startswith("*No robustness report for `big`")
 
