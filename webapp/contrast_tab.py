@@ -6,11 +6,9 @@ import gradio as gr
 import pandas as pd
 
 from explain.render import page_html
-from sentiment.errors import DataError
 from sentiment.labels import predicted_class, predicted_label
 from sentiment.paths import CAD_CHECKPOINT, LARGE_CHECKPOINT
 from sentiment.robustness.edits import Edit, suggest_edits
-from sentiment.text import strip_line_breaks
 
 from .checkpoints import predictor
 from .downloads import save
@@ -47,8 +45,6 @@ def suggest_edits_for_app(checkpoint: str, review: str) -> tuple[pd.DataFrame, s
     review's) and a Markdown line with the review's own verdict."""
     model = predictor(checkpoint)
     review = check_review(review)
-    if not strip_line_breaks(review).strip():
-        raise DataError("The review holds only HTML line breaks (<br />): paste some review text.")
     edits = suggest_edits(review)
     p_review, *p_edits = (float(p) for p in model.p_positive([review, *(e.text for e in edits)]))
     return edit_table(edits, p_edits, p_review), edit_note(checkpoint, p_review, p_edits)

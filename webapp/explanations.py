@@ -5,7 +5,7 @@ from __future__ import annotations
 from explain.compare import COLUMNS as MOVED_COLUMNS, moved_words  # noqa: F401 (the app's table headers)
 from explain.render import highlighted_html
 from sentiment.errors import DataError
-from sentiment.text import check_text
+from sentiment.text import check_text, strip_line_breaks
 
 from .checkpoints import explainer
 from .errors import checked_number
@@ -16,23 +16,28 @@ AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined unti
 MAX_STEPS = 64
 
 
-def check_review(text) -> str:
-    """The pasted text, or a DataError with a message for the person who pasted it."""
+def check_review(text, box: str = "the text box") -> str:
+    """The pasted text, or a DataError with a message for the person who pasted it; ``box``: the text box
+    it came from, as the message names it ("the edited copy" where a tab has two)."""
     if text is not None and not isinstance(text, str):  # an API call sent a number, a list...
         raise DataError(f"The review must be text, not {type(text).__name__}.")
     if text is None or not text.strip():
-        raise DataError("Paste a review first: the text box is empty.")
+        raise DataError(f"Paste a review first: {box} is empty.")
+    if not strip_line_breaks(text).strip():  # "<br /><br />": what IMDB writes for line breaks, nothing else
+        raise DataError(f"Paste a review first: {box} holds line breaks (<br />) only.")
     return check_text(text, "The review")
 
 
-def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS):
-    """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker).
+def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS, *,
+                 box: str = "the text box"):
+    """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker); ``box``
+    names its text box in a message (``check_review``).
 
     ``n_steps``: integration steps for ``method="ig"``, a whole number up to ``MAX_STEPS``; ``AUTO_STEPS`` (0)
     = adaptive. Checked whatever the method: it is what the slider sent.
     """
     steps = int(checked_number(n_steps, AUTO_STEPS, MAX_STEPS, "Integration steps (0 = automatic)", whole=True))
-    return explainer(checkpoint).explain(check_review(text), method=method,
+    return explainer(checkpoint).explain(check_review(text, box), method=method,
                                          n_steps=steps if method == "ig" and steps != AUTO_STEPS else None)
 
 
@@ -45,7 +50,10 @@ def highlight(checkpoint: str, text: str) -> dict:
 def contrast(checkpoint: str, review: str, edited: str):
     """A review and its edited copy, explained by one checkpoint: both class probabilities (for
     ``gr.Label``), both coloured texts, and the words whose push moved most (``moved_words``)."""
-    return contrast_of(explain_text(checkpoint, review), explain_text(checkpoint, edited))
+    boxes = {"the review box": review, "the edited copy": edited}
+    for box, text in boxes.items():  # both checked before either is explained
+        check_review(text, box)
+    return contrast_of(*(explain_text(checkpoint, text, box=box) for box, text in boxes.items()))
 
 
 def contrast_of(before, after):

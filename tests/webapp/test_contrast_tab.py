@@ -21,7 +21,8 @@ def test_compare_for_app_explains_the_review_and_its_edit_with_the_chosen_checkp
     after = _explanation("not good", [Word("not", 0, 3, -0.25), Word("good", 4, 8, 0.5)], 0.625, "positive")
     asked = []
     monkeypatch.setattr(explanations, "explain_text",
-                        lambda name, text: asked.append((name, text)) or {"not bad": before, "not good": after}[text])
+                        lambda name, text, box: asked.append((name, text)) or {"not bad": before,
+                                                                              "not good": after}[text])
     label_a, label_b, view_a, view_b, moved, page = contrast_tab.compare_for_app("ck", "not bad", "not good")
     assert asked == [("ck", "not bad"), ("ck", "not good")]
     assert (label_a, label_b) == ({"negative": 0.625, "positive": 0.375}, {"negative": 0.375, "positive": 0.625})
@@ -101,7 +102,7 @@ def test_a_review_no_rule_applies_to_gets_an_empty_table_and_says_why(monkeypatc
     (None, "Paste a review first: the text box is empty."),
     (12345, "The review must be text, not int."),
     (["a", "b"], "The review must be text, not list."),
-    ("<br /><br />", "The review holds only HTML line breaks (&lt;br /&gt;): paste some review text."),
+    ("<br /><br />", "Paste a review first: the text box holds line breaks (&lt;br /&gt;) only."),
     ("x" * 100_001, "The review is 100,001 characters long; reviews up to 100,000 characters are accepted."),
 ])
 def test_bad_reviews_reach_the_page_as_messages(monkeypatch, review, message):

@@ -26,6 +26,17 @@ def test_an_empty_box_is_named_as_such():
     with pytest.raises(DataError) as error:
         explanations.check_review(" ")
     assert str(error.value) == "Paste a review first: the text box is empty."
+    with pytest.raises(DataError) as error:
+        explanations.check_review("<br /><BR/> ", box="the edited copy")
+    assert str(error.value) == "Paste a review first: the edited copy holds line breaks (<br />) only."
+
+
+def test_a_contrast_names_the_box_that_is_empty(monkeypatch):
+    monkeypatch.setattr(explanations, "explainer", lambda name: pytest.fail("nothing explained"))
+    with pytest.raises(DataError, match="^Paste a review first: the edited copy is empty.$"):
+        explanations.contrast("ck", "A fine film.", "")
+    with pytest.raises(DataError, match="^Paste a review first: the review box is empty.$"):
+        explanations.contrast("ck", " ", "A fine film.")
 
 
 def test_a_review_is_passed_on_unchanged():
@@ -98,7 +109,7 @@ MOVED = [["dull", -0.5, 0.0, 0.5], ["film", 0.2, -0.3, -0.5], ["fine", 0.0, 0.4,
 def test_contrast_gives_both_verdicts_both_views_and_the_words_that_moved(monkeypatch):
     asked = []
     monkeypatch.setattr(explanations, "explain_text",
-                        lambda name, text: asked.append((name, text)) or {"a dull film": BEFORE,
+                        lambda name, text, box: asked.append((name, text)) or {"a dull film": BEFORE,
                                                                           "a fine film": AFTER}[text])
     label_review, label_edited, view_review, view_edited, moved = explanations.contrast("ck", "a dull film",
                                                                                          "a fine film")
