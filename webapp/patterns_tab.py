@@ -86,8 +86,8 @@ def chart_for(table: pd.DataFrame) -> Chart:
 
 def chart_update(frame: pd.DataFrame, chart: Chart = CHART) -> dict:
     """The chart's new data with its colours (``chart_colours``: the categories are the file's own) and
-    ``chart``'s title."""
-    return gr.update(value=frame, color_map=chart_colours(frame), title=chart.title)
+    ``chart``'s title as its label, where the app shows a chart's title (``Chart.plot_args``)."""
+    return gr.update(value=frame, color_map=chart_colours(frame), label=chart.title)
 
 
 def chart_colours(frame: pd.DataFrame) -> dict[str, str]:

@@ -44,7 +44,7 @@ def test_an_unlabelled_set_charts_numbers_toward_positive_and_says_so():
     assert V.chart_for(V.part_table(CATEGORIES)).title == V.MIXED_TITLE  # "all"'s concession has no gold
     labelled = V.part_table({"irony": CATEGORIES["irony"]})
     assert V.chart_for(labelled) is V.CHART
-    assert V.chart_update(frame, V.chart_for(table))["title"] == V.UNLABELLED_TITLE
+    assert V.chart_update(frame, V.chart_for(table))["label"] == V.UNLABELLED_TITLE
 
 
 def test_the_summary_shows_the_files_names_and_words_as_written_never_as_markup():
