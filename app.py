@@ -134,7 +134,8 @@ def add_classify_tab(checkpoint: gr.Dropdown) -> gr.Textbox:
                     example_labels=[name for name, _ in example_texts], cache_examples=False)
         with gr.Accordion("What goes wrong in each example", open=False):
             gr.Markdown(examples.misreading_notes())
-        with gr.Accordion(f"A CSV of reviews (a 'review' column, up to {classify_tab.MAX_CSV_ROWS:,} rows)",
+        with gr.Accordion(f"A CSV of reviews (a 'review' or 'text' column, up to {classify_tab.MAX_CSV_ROWS:,} "
+                          f"rows; its other columns come back with the verdicts)",
                           open=False):
             csv_in = gr.File(label="CSV file", file_types=[".csv"])
             csv_button = gr.Button("Classify the file")

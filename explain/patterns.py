@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sentiment.data import column_names
+from sentiment.data import TEXT_COLUMNS, column_names
 from sentiment.errors import DataError
 from sentiment.labels import LABEL_IDS, predicted_label
 from sentiment.robustness.parts import review_parts
@@ -33,7 +33,6 @@ from .push import part_push
 
 MAX_ROWS = 500  # about 10 min of explanations on a 2-core CPU
 ALL = "all"  # the category that holds every row
-TEXT_COLUMNS = ("review", "text")
 TOP_WORDS = 10
 # The order parts are listed in: a contrast, then sentences, then negation, then the literal words.
 PART_ORDER = ("concession", "turn", "set_up", "last_sentence", "negation_cue", "negated", "literal_opinion")

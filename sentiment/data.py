@@ -28,15 +28,22 @@ from .report_reviews import REPORT_REVIEW_IDS
 from .text import strip_line_breaks
 
 
-def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.DataFrame:
+def load_reviews(source: str | os.PathLike, require_labels: bool = True, keep_columns: bool = False) -> pd.DataFrame:
     """Load reviews from ``train``/``test`` (the shared IMDB split), ``all``
-    (both), a CSV file (``.csv`` or ``.csv.gz``) or an ``aclImdb`` folder."""
+    (both), a CSV file (``.csv`` or ``.csv.gz``) or an ``aclImdb`` folder.
+
+    Returns ``id``, ``review`` (from a CSV's ``review`` column, or its ``text`` column where it has no
+    ``review``) and, where every row has a sentiment, ``label`` (0 negative, 1 positive).
+    ``require_labels``: refuse a CSV without a valid sentiment on every row. ``keep_columns``: a CSV's
+    other columns come along after those, as the file has them (a sentiment column included), so that
+    what is written back about each review keeps what the file said of it.
+    """
     name = str(source)
     if name in SHARED_SPLITS:
         path = default_data_dir() / f"{name}.csv.gz"
         if not path.is_file():
             raise DataMissingError(missing_data_message(path.name))
-        return _read_csv(path, require_labels)
+        return _read_csv(path, require_labels, keep_columns)
     if name == "all":
         return pd.concat([load_reviews(s, require_labels) for s in SHARED_SPLITS], ignore_index=True)
     path = Path(source)
@@ -45,7 +52,12 @@ def load_reviews(source: str | os.PathLike, require_labels: bool = True) -> pd.D
                         f"'review' and 'sentiment', an aclImdb folder, or one of: train, test, all)")
     if path.is_dir():
         return _read_acl_folder(path, require_labels)
-    return _read_csv(path, require_labels)
+    return _read_csv(path, require_labels, keep_columns)
+
+
+# The column a CSV's reviews are read from: the first of these its header has (names matched as
+# ``column_names`` writes them).
+TEXT_COLUMNS = ("review", "text")
 
 
 def column_names(header: list, where: str) -> list[str]:
@@ -61,7 +73,7 @@ def column_names(header: list, where: str) -> list[str]:
     return names
 
 
-def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
+def _read_csv(path: Path, require_labels: bool, keep_columns: bool = False) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     if path.stat().st_size == 0:
@@ -84,12 +96,13 @@ def _read_csv(path: Path, require_labels: bool) -> pd.DataFrame:
         # review column would hold the wrong field: refuse instead.
         raise DataError(f"{path}: some rows have more fields than the header ({', '.join(map(str, frame.columns))}); "
                         f"a review that contains commas must be in double quotes")
-    return _validate(frame, str(path), require_labels)
+    return _validate(frame, str(path), require_labels, keep_columns)
 
 
-def _validate(frame: pd.DataFrame, where: str, require_labels: bool) -> pd.DataFrame:
+def _validate(frame: pd.DataFrame, where: str, require_labels: bool, keep_columns: bool = False) -> pd.DataFrame:
     frame.columns = column_names(list(frame.columns), where)
-    needed = ["review", "sentiment"] if require_labels else ["review"]
+    text_column = next((c for c in TEXT_COLUMNS if c in frame.columns), "review")
+    needed = [text_column, "sentiment"] if require_labels else [text_column]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         found = ", ".join(repr(c) for c in frame.columns[:10]) or "none"
@@ -97,7 +110,7 @@ def _validate(frame: pd.DataFrame, where: str, require_labels: bool) -> pd.DataF
                         f"expected columns {', '.join(repr(c) for c in needed)} (found: {found})")
     if frame.empty:
         raise DataError(f"{where}: the file has a header but no reviews")
-    reviews = frame["review"].astype(str)
+    reviews = frame[text_column].astype(str)
     if "\x00" in "".join(reviews.head(1000)):
         raise DataError(f"{where}: contains binary data (NUL bytes); expected text reviews")
     blank = reviews.str.strip() == ""
@@ -118,6 +131,9 @@ def _validate(frame: pd.DataFrame, where: str, require_labels: bool) -> pd.DataF
                             f"'positive' or 'negative'")
         if not bad.any():
             out["label"] = labels.astype(int)
+    if keep_columns:
+        others = [c for c in frame.columns if c not in ("id", text_column, *out.columns)]
+        out = out.join(frame[others])
     return out
 
 

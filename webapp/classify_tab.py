@@ -67,13 +67,13 @@ def classify_csv(predictor, path: str | Path, progress: bool = False) -> tuple[P
     ``review`` column), written to a new CSV file (formula cells escaped); returns (file, rows).
     ``progress``: a tqdm bar, which ``gr.Progress(track_tqdm=True)`` shows."""
     check_not_empty(path)
-    reviews = load_reviews(path, require_labels=False)
+    reviews = load_reviews(path, require_labels=False, keep_columns=True)  # the file's own columns written back
     if len(reviews) > MAX_CSV_ROWS:
         raise DataError(f"{Path(path).name}: {len(reviews):,} rows; up to {MAX_CSV_ROWS:,} rows "
                         f"are classified here (use `python -m sentiment predict --csv` for more).")
     check_column(reviews["review"], Path(path).name)
     p = predictor.p_positive(reviews["review"].tolist(), progress=progress)
-    out = reviews.assign(predicted=predicted_label(p), p_positive=p.round(6))
+    out = reviews.assign(predicted=predicted_label(p), p_positive=p.round(6))  # the verdict last, beside the file's
     if "label" in out:
         out = out.drop(columns="label")
     return write_csv(out, _export_path(Path(path).stem)), len(out)
@@ -115,6 +115,6 @@ def classify_csv_for_app(checkpoint: str, upload, progress=gr.Progress(track_tqd
     """``checkpoint``: a name from the picker; ``upload``: Gradio's file (or its path); ``progress``: Gradio's
     tracker, which shows the tqdm bar of :func:`classify_csv`."""
     if upload is None:
-        raise DataError("Upload a CSV file with a 'review' column first.")
+        raise DataError("Upload a CSV file with a 'review' (or 'text') column first.")
     path, rows = classify_csv(loaded_predictor(checkpoint), getattr(upload, "name", upload), progress=True)
     return str(path), f"{plural(rows, 'review')} classified."

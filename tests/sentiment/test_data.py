@@ -91,7 +91,8 @@ def test_acl_imdb_folder(tmp_path):
 @pytest.mark.parametrize("content, expected", [
     ("", "empty"),
     ("review,sentiment\n", "no reviews"),
-    ("text,label\ngood,positive\n", "missing column 'review', 'sentiment'"),
+    ("comment,label\ngood,positive\n", "missing column 'review', 'sentiment'"),
+    ("text,label\ngood,positive\n", "missing column 'sentiment'"),  # "text" holds the reviews where no "review"
     ("review,stars\ngood,9\n", "missing column 'sentiment'"),
     ("review,sentiment\ngood,positive\nbad,meh\n", "row 2: sentiment 'meh' is not 'positive' or 'negative'"),
     ("review,sentiment\ngood,positive\n ,negative\n", "row 2: empty review"),
@@ -127,6 +128,18 @@ def test_missing_file_and_empty_folder(tmp_path):
         load_reviews(tmp_path / "nope.csv")
     with pytest.raises(DataError, match="no reviews found"):
         load_reviews(tmp_path)
+
+
+def test_the_files_other_columns_come_along_on_request(tmp_path):
+    path = write(tmp_path / "mine.csv", "Kind,id,Text,sentiment\nirony,a,Fine.,negative\ncontrast,b,Dull.,positive\n")
+    assert list(load_reviews(path).columns) == ["id", "review", "label"]
+    kept = load_reviews(path, keep_columns=True)
+    assert kept.values.tolist() == [["a", "Fine.", 0, "irony", "negative"], ["b", "Dull.", 1, "contrast", "positive"]]
+    assert list(kept.columns) == ["id", "review", "label", "kind", "sentiment"]
+    # "review" first where a file has both
+    both = write(tmp_path / "both.csv", "text,review\nnot this,this\n")
+    assert load_reviews(both, require_labels=False, keep_columns=True).values.tolist() == [
+        ["both.csv:1", "this", "not this"]]
 
 
 def test_unlabelled_csv_for_prediction(tmp_path):

@@ -123,16 +123,17 @@ def test_length_note_warns_when_most_word_pieces_are_unknown(share, warned):
 def test_csv_gets_labels_by_the_one_half_rule_and_escaped_formulas(tokenizer, tmp_path, exports):
     upload = tmp_path / "mine.csv"
     pd.DataFrame({"review": ["=SUM(A1)", "plain", "-2 stars"], "sentiment": ["positive", "negative", "negative"],
-                  "other": [1, 2, 3]}).to_csv(upload, index=False)
+                  "other": [1, "@x", 3]}).to_csv(upload, index=False)
     stub = _Stub(tokenizer, [0.5, 0.4999, 0.123456789])
     path, rows = classify_tab.classify_csv(stub, upload, progress=True)
     assert stub.calls == [(["=SUM(A1)", "plain", "-2 stars"], True)]  # the model reads the text as written
     assert rows == 3 and path.parent == exports and re.fullmatch(r"mine-predictions-[0-9a-f]{8}\.csv", path.name)
     out = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert list(out.columns) == ["id", "review", "predicted", "p_positive"]  # the label and other columns dropped
-    assert out.values.tolist() == [["mine.csv:1", "'=SUM(A1)", "positive", "0.5"],  # exactly 0.5 reads positive
-                                   ["mine.csv:2", "plain", "negative", "0.4999"],
-                                   ["mine.csv:3", "'-2 stars", "negative", "0.123457"]]
+    # the file's own columns come back as it wrote them (no internal label), the verdict after them
+    assert list(out.columns) == ["id", "review", "sentiment", "other", "predicted", "p_positive"]
+    assert out.values.tolist() == [["mine.csv:1", "'=SUM(A1)", "positive", "1", "positive", "0.5"],  # 0.5: positive
+                                   ["mine.csv:2", "plain", "negative", "'@x", "negative", "0.4999"],
+                                   ["mine.csv:3", "'-2 stars", "negative", "3", "negative", "0.123457"]]
 
 
 def test_csv_keeps_the_uploads_ids(tokenizer, tmp_path, exports):
@@ -144,10 +145,10 @@ def test_csv_keeps_the_uploads_ids(tokenizer, tmp_path, exports):
 
 def test_csv_upload_with_the_tiny_model(tiny_predictor, tmp_path, exports):
     good = tmp_path / "mine.csv"
-    pd.DataFrame({"review": ["great fun", "dreadful"], "other": [1, 2]}).to_csv(good, index=False)
-    path, rows = classify_tab.classify_csv(tiny_predictor, good)
+    pd.DataFrame({"text": ["great fun", "dreadful"], "other": [1, 2]}).to_csv(good, index=False)
+    path, rows = classify_tab.classify_csv(tiny_predictor, good)  # a "text" column, as the Patterns tab reads
     out = pd.read_csv(path)
-    assert rows == 2 and list(out.columns) == ["id", "review", "predicted", "p_positive"]
+    assert rows == 2 and list(out.columns) == ["id", "review", "other", "predicted", "p_positive"]
     p = tiny_predictor.p_positive(["great fun", "dreadful"])
     assert out["p_positive"].tolist() == pytest.approx(p, abs=1e-6)
     assert out["predicted"].tolist() == ["positive" if q >= 0.5 else "negative" for q in p]
@@ -156,7 +157,7 @@ def test_csv_upload_with_the_tiny_model(tiny_predictor, tmp_path, exports):
 def test_bad_csv_uploads_get_a_message(tokenizer, tmp_path, exports):
     stub = _Stub(tokenizer, [])
     wrong = tmp_path / "wrong.csv"
-    wrong.write_text("text\nhello\n")
+    wrong.write_text("comment\nhello\n")
     with pytest.raises(DataError, match="missing column 'review'"):
         classify_tab.classify_csv(stub, wrong)
     too_many = tmp_path / "many.csv"
@@ -200,7 +201,7 @@ def test_classify_csv_for_app(tokenizer, tmp_path, monkeypatch, exports):
     monkeypatch.setattr(classify_tab, "loaded_predictor", {"ck": _Stub(tokenizer, [0.9, 0.1])}.__getitem__)
     with pytest.raises(DataError) as error:
         classify_tab.classify_csv_for_app("ck", None)
-    assert str(error.value) == "Upload a CSV file with a 'review' column first."
+    assert str(error.value) == "Upload a CSV file with a 'review' (or 'text') column first."
     upload = tmp_path / "two.csv"
     pd.DataFrame({"review": ["good", "bad"]}).to_csv(upload, index=False)
     path, note = classify_tab.classify_csv_for_app("ck", SimpleNamespace(name=str(upload)))
