@@ -12,7 +12,6 @@ code ``python -m sentiment predict`` runs, so the two agree row for row.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sentiment.data import TEXT_COLUMNS, column_names
+from sentiment.data import TEXT_COLUMNS, check_not_utf16, column_names
 from sentiment.errors import DataError
 from sentiment.labels import LABEL_IDS, predicted_label
 from sentiment.robustness.parts import review_parts
@@ -56,9 +55,10 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     ``sentiment`` column (every value positive or negative, or all empty), and the ``category`` column
     where one is named. Column names are matched without regard to case or surrounding spaces.
 
-    Raises a DataError, one line naming the file and the row, for: no such file, an empty or non-UTF-8
-    file, no header, no text column, a missing category column, rows with more or fewer fields than the
-    header, an empty review, a sentiment other than positive/negative, more than ``max_rows`` rows.
+    Raises a DataError, one line naming the file and the row, for: no such file, an empty, UTF-16 or
+    non-UTF-8 file, no header, no text column, a missing category column, a column it reads named twice
+    (``sentiment.data.column_names``), rows with more or fewer fields than the header, an empty review, a
+    sentiment other than positive/negative, more than ``max_rows`` rows.
     """
     path = Path(path)
     if path.is_dir():
@@ -68,8 +68,7 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     raw = path.read_bytes()
     if not raw.strip():
         raise DataError(f"{path}: the file is empty; expected a CSV with a header row and a 'review' column")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DataError(f"{path}: UTF-16 text, as some spreadsheets save it; save the CSV as UTF-8")
+    check_not_utf16(raw[:2], str(path))
     if b"\x00" in raw:
         raise DataError(f"{path}: binary data (NUL bytes); expected a CSV text file")
     try:
@@ -81,12 +80,12 @@ def read_rows(path: str | Path, category: str | None = None, max_rows: int = MAX
     except csv.Error as error:
         raise DataError(f"{path}: not a readable CSV ({error})") from None
     records = [r for r in records if any(cell.strip() for cell in r)]  # blank lines are no rows
-    header = column_names(records[0], str(path))
+    wanted = category.strip().lower() if category else None
+    header = column_names(records[0], str(path), (wanted,) if wanted else ())
     found = ", ".join(repr(c) for c in header[:10])
     text_column = next((c for c in TEXT_COLUMNS if c in header), None)
     if text_column is None:
         raise DataError(f"{path}: no 'review' or 'text' column (found: {found})")
-    wanted = category.strip().lower() if category else None
     if wanted is not None and wanted not in header:
         raise DataError(f"{path}: no column {category!r} to group the rows by (found: {found})")
     body = records[1:]

@@ -7,6 +7,7 @@ the row and what was expected.
 """
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,17 +61,25 @@ def load_reviews(source: str | os.PathLike, require_labels: bool = True, keep_co
 TEXT_COLUMNS = ("review", "text")
 
 
-def column_names(header: list, where: str) -> list[str]:
+def column_names(header: list, where: str, read: tuple[str, ...] = ()) -> list[str]:
     """A CSV header's names as every reader matches them (surrounding spaces dropped, lower case), or a
-    DataError naming one that appears twice: which of the two columns to read would be a guess, and two
-    readers could guess differently. ``where``: the file, for the message."""
+    DataError naming a column it reads that appears twice: which of the two to read would be a guess,
+    and two readers could guess differently. Read: the text columns, ``sentiment``, ``id`` and the names
+    in ``read`` (a column to group by); another name may repeat. ``where``: the file, for the message."""
     names = [str(c).strip().lower() for c in header]
-    # blank names (a header row ending in commas, as spreadsheets save it) name no column anyone asks for
-    twice = next((n for i, n in enumerate(names) if n and n in names[:i]), None)
+    wanted = {*TEXT_COLUMNS, "sentiment", "id", *read}
+    twice = next((n for i, n in enumerate(names) if n in wanted and n in names[:i]), None)
     if twice is not None:
         raise DataError(f"{where}: the column {twice!r} appears twice in the header (names are matched "
                         f"without regard to case or spaces); keep one")
     return names
+
+
+def check_not_utf16(head: bytes, where: str) -> None:
+    """A DataError for a file whose first bytes ``head`` are a UTF-16 byte-order mark (what some spreadsheets
+    save as "Unicode text"): saying so tells the person what to change, "not UTF-8" or "NUL bytes" does not."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError(f"{where}: UTF-16 text, as some spreadsheets save it; save the CSV as UTF-8")
 
 
 def _read_csv(path: Path, require_labels: bool, keep_columns: bool = False) -> pd.DataFrame:
@@ -79,6 +88,8 @@ def _read_csv(path: Path, require_labels: bool, keep_columns: bool = False) -> p
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty; expected a CSV with a header row "
                         f"and columns 'review' and 'sentiment'")
+    with open(path, "rb") as file:
+        check_not_utf16(file.read(2), str(path))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
@@ -131,8 +142,8 @@ def _validate(frame: pd.DataFrame, where: str, require_labels: bool, keep_column
                             f"'positive' or 'negative'")
         if not bad.any():
             out["label"] = labels.astype(int)
-    if keep_columns:
-        others = [c for c in frame.columns if c not in ("id", text_column, *out.columns)]
+    if keep_columns:  # each name once: frame[name] holds every column of a name that repeats ("Notes", "notes")
+        others = list(dict.fromkeys(c for c in frame.columns if c not in ("id", text_column, *out.columns)))
         out = out.join(frame[others])
     return out
 

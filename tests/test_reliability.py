@@ -124,7 +124,7 @@ CONFIDENCE_RANGE = "The minimum confidence must be a number from 0.5 to 1; got"
                                           "extreme_rating, beyond_max_length."),
     ("classify", [LARGE_NAME], "/classify takes 2 values, in this order: checkpoint, text; it was sent 1."),
     # the hostile probe of the edits: a number was scored as the text "12345", an unknown checkpoint logged a trace
-    ("edits", [LARGE_NAME, 12345], "The review must be text, not int."),
+    ("edits", [LARGE_NAME, 12345], "The review box must be text, not int."),
     ("edits", ["nope", "A fine film."], "No checkpoint called 'nope'; choose one of minilm-imdb-25k, minilm-imdb-8k, "
                                         "minilm-imdb-cad."),
 ])

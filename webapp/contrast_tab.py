@@ -12,7 +12,7 @@ from sentiment.robustness.edits import Edit, suggest_edits
 
 from .checkpoints import predictor
 from .downloads import save
-from .explanations import check_review, contrast
+from .explanations import REVIEW_BOX, check_review, contrast
 from .pages import pair_html
 
 EDIT_COLUMNS = ("edit", "description", "text", "P(positive)", "verdict", "flips")
@@ -44,7 +44,7 @@ def suggest_edits_for_app(checkpoint: str, review: str) -> tuple[pd.DataFrame, s
     called ``checkpoint``: a table (``EDIT_COLUMNS``; ``flips``: whether the edit's verdict differs from the
     review's) and a Markdown line with the review's own verdict."""
     model = predictor(checkpoint)
-    review = check_review(review)
+    review = check_review(review, REVIEW_BOX)
     edits = suggest_edits(review)
     p_review, *p_edits = (float(p) for p in model.p_positive([review, *(e.text for e in edits)]))
     return edit_table(edits, p_edits, p_review), edit_note(checkpoint, p_review, p_edits)

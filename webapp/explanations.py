@@ -16,20 +16,26 @@ AUTO_STEPS = 0  # the slider's "automatic": adaptive path segments, refined unti
 MAX_STEPS = 64
 
 
-def check_review(text, box: str = "the text box") -> str:
+TEXT_BOX = "the text box"  # how a message names the box of a tab that has one
+REVIEW_BOX, EDITED_BOX = "the review box", "the edited copy"  # ... and the Contrast tab's two
+
+
+def check_review(text, box: str = TEXT_BOX) -> str:
     """The pasted text, or a DataError with a message for the person who pasted it; ``box``: the text box
-    it came from, as the message names it ("the edited copy" where a tab has two)."""
+    it came from, as the messages name it where a tab has two ("the edited copy")."""
+    # one box: "The review is ..."; one of two: "The edited copy is ..."
+    what = "The review" if box == TEXT_BOX else box[:1].upper() + box[1:]
     if text is not None and not isinstance(text, str):  # an API call sent a number, a list...
-        raise DataError(f"The review must be text, not {type(text).__name__}.")
+        raise DataError(f"{what} must be text, not {type(text).__name__}.")
     if text is None or not text.strip():
         raise DataError(f"Paste a review first: {box} is empty.")
     if not strip_line_breaks(text).strip():  # "<br /><br />": what IMDB writes for line breaks, nothing else
         raise DataError(f"Paste a review first: {box} holds line breaks (<br />) only.")
-    return check_text(text, "The review")
+    return check_text(text, what)
 
 
 def explain_text(checkpoint: str, text: str, method: str = "ig", n_steps: int = AUTO_STEPS, *,
-                 box: str = "the text box"):
+                 box: str = TEXT_BOX):
     """An explanation of ``text`` by the checkpoint called ``checkpoint`` (a name from the picker); ``box``
     names its text box in a message (``check_review``).
 
@@ -50,7 +56,7 @@ def highlight(checkpoint: str, text: str) -> dict:
 def contrast(checkpoint: str, review: str, edited: str):
     """A review and its edited copy, explained by one checkpoint: both class probabilities (for
     ``gr.Label``), both coloured texts, and the words whose push moved most (``moved_words``)."""
-    boxes = {"the review box": review, "the edited copy": edited}
+    boxes = {REVIEW_BOX: review, EDITED_BOX: edited}
     for box, text in boxes.items():  # both checked before either is explained
         check_review(text, box)
     return contrast_of(*(explain_text(checkpoint, text, box=box) for box, text in boxes.items()))

@@ -19,14 +19,17 @@ def markdown_html(text: str) -> str:
     return _MARKDOWN.render(text or "")
 
 
-# What Markdown reads as markup, and HTML's own: a backslash before each makes it a literal character.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+# What Markdown reads as markup, HTML's own, and what Gradio's Markdown reads before Markdown does: "$$"
+# opens a formula (its default LaTeX delimiters) and "https:" a link (GFM's autolinks). A backslash before
+# each makes it a literal character.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&$:])")
 
 
 def markdown_literal(text: str) -> str:
-    """``text`` (a teacher's category name, a word of a review) as Markdown that shows exactly it: no
-    emphasis, link, image or HTML made of its characters."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+    """``text`` (a teacher's category name, a word of a review) as Markdown that shows exactly it, on one
+    line (a blank line inside would end the paragraph): no emphasis, link, image, formula or HTML made of
+    its characters."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def heading_text(markdown_heading: str) -> str:

@@ -27,7 +27,6 @@ APP_MAX_ROWS = 60
 CHART = Chart(x="bar", y="push", color="category", x_title="part · category",
               title="Mean push of each part toward the gold label (> 0: for the right verdict)")
 UNLABELLED_TITLE = "Mean push of each part toward positive (the file has no gold labels)"
-MIXED_TITLE = "Mean push of each part toward the gold label, toward positive where the rows have none"
 
 INTRO = f"""Bring your own set: a CSV (UTF-8) with a **review** or **text** column, a **sentiment**
 column (positive/negative) for accuracy, and a column that groups the rows (e.g. *irony*,
@@ -74,14 +73,11 @@ def chart_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def chart_for(table: pd.DataFrame) -> Chart:
-    """``CHART``, titled for what the bars of ``table`` (``part_table``) show: toward the gold label, toward
-    positive where no row had one, or each where the file labels some rows only."""
-    labelled = table["mean push toward the gold label"].notna()
-    if labelled.all():
+    """``CHART``, titled for what the bars of ``table`` (``part_table``) show: toward the gold label, or
+    toward positive where the file has no gold labels (``read_rows`` takes every row labelled or none)."""
+    if table["mean push toward the gold label"].notna().any():
         return CHART
-    if not labelled.any():
-        return replace(CHART, title=UNLABELLED_TITLE)
-    return replace(CHART, title=MIXED_TITLE)
+    return replace(CHART, title=UNLABELLED_TITLE)
 
 
 def chart_update(frame: pd.DataFrame, chart: Chart = CHART) -> dict:

@@ -62,6 +62,8 @@ _THIRD_PERSON = frozenset("he she it".split())            # "it fails" -> "it do
 _SUBJECTS = _BASE_SUBJECTS | _THIRD_PERSON                # "I loved" -> "I did not love"
 # Quotes and brackets that open a clause: they belong to it when it moves.
 _OPENING = "\"'\u201c\u2018([<"
+# Those that close what a clause opened, each with its opening one: they move with it too.
+_CLOSING = {'"': '"', "\u201d": "\u201c", ")": "(", "]": "["}
 # Words a title in title case leaves in lower case ("Gone with the Wind").
 _TITLE_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with".split())
 _QUOTED = re.compile(r'"([^"\n]{1,80})"|\u201c([^\u201c\u201d\n]{1,80})\u201d')
@@ -258,8 +260,10 @@ def contrast_edits(text: str, plain: str) -> list[Edit]:
     if found is None:
         return []
     (start, end), (concession, turn, word) = found
-    # a clause's opening quote or bracket ("but 'Avatar' it is not") moves and goes with it
-    concession, turn = _with_opening(plain, concession, start), _with_opening(plain, turn, start)
+    # a clause's quotes and brackets move with it: the one opening it ("but 'Avatar' it is not") and the
+    # one closing what it opened ('I liked "Up", but'), even past the sentence's end ('but I liked "Up".')
+    concession, turn = (_with_closing(plain, _with_opening(plain, span, start)) for span in (concession, turn))
+    end = max(end, concession[1], turn[1])
     first, second = sorted((concession, turn))
     swapped = (text[:first[0]] + _fitted(text, second, first[0] == start) + text[first[1]:second[0]]
                + _fitted(text, first, False) + text[second[1]:])
@@ -277,6 +281,23 @@ def _with_opening(plain: str, span: Span, sentence_start: int) -> Span:
     while a > sentence_start and plain[a - 1] in _OPENING:
         a -= 1
     return a, b
+
+
+def _with_closing(plain: str, span: Span) -> Span:
+    """``span`` of ``plain`` widened forward over the double quotes and brackets right after it that close
+    one it opened. (Single quotes are left: "it's" is no quotation.)"""
+    a, b = span
+    while b < len(plain) and plain[b] in _CLOSING and _leaves_open(plain[a:b], plain[b]):
+        b += 1
+    return a, b
+
+
+def _leaves_open(clause: str, closing: str) -> bool:
+    """Whether ``clause`` opened a quotation or bracket that ``closing`` (a character of ``_CLOSING``) closes."""
+    if closing == '"':
+        return clause.count('"') % 2 == 1
+    opening = _CLOSING[closing]
+    return clause.count(opening) > clause.count(closing)
 
 
 def _fitted(text: str, span: Span, opens_sentence: bool) -> str:

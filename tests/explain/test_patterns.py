@@ -59,9 +59,11 @@ def test_files_that_are_not_utf8_text_are_refused(tmp_path):
         P.read_rows(_csv(tmp_path, "review\nfine\n", encoding="utf-16"))
 
 
-def test_blank_header_cells_are_no_repeated_column(tmp_path):
-    # a header row ending in commas, as spreadsheets save it: two blank names, neither read
-    assert P.read_rows(_csv(tmp_path, "review,,\nGood,,\n")) == [P.Row(1, "Good")]
+def test_a_repeated_name_is_refused_only_where_it_is_read(tmp_path):
+    # a header row ending in commas, as spreadsheets save it: two blank names, neither read; notes unread
+    assert P.read_rows(_csv(tmp_path, "review,,,notes,Notes\nGood,,,a,b\n")) == [P.Row(1, "Good")]
+    with pytest.raises(P.DataError, match="the column 'notes' appears twice"):
+        P.read_rows(_csv(tmp_path, "review,notes,Notes\nGood,a,b\n"), "notes")
     with pytest.raises(P.DataError, match="no such file"):
         P.read_rows(tmp_path / "missing.csv")
     with pytest.raises(P.DataError, match="a folder, not a CSV file"):

@@ -142,6 +142,21 @@ def test_the_files_other_columns_come_along_on_request(tmp_path):
         ["both.csv:1", "this", "not this"]]
 
 
+def test_a_repeated_name_no_reader_reads_is_no_error(tmp_path):
+    path = write(tmp_path / "notes.csv", "review,sentiment,notes,Notes\ngood film,positive,a,b\n")
+    assert load_reviews(path)["review"].tolist() == ["good film"]
+    kept = load_reviews(path, keep_columns=True)
+    assert list(kept.columns) == ["id", "review", "label", "sentiment", "notes", "notes"]
+    assert kept.values.tolist() == [["notes.csv:1", "good film", 1, "positive", "a", "b"]]
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes("review,sentiment\ngood,positive\n".encode("utf-16"))
+    with pytest.raises(DataError, match="sheet.csv: UTF-16 text, as some spreadsheets save it; save the CSV as UTF-8"):
+        load_reviews(path)
+
+
 def test_unlabelled_csv_for_prediction(tmp_path):
     path = write(tmp_path / "mine.csv", "review\nfirst\nsecond\n")
     reviews = load_reviews(path, require_labels=False)

@@ -98,12 +98,13 @@ def test_a_review_no_rule_applies_to_gets_an_empty_table_and_says_why(monkeypatc
 
 
 @pytest.mark.parametrize("review, message", [
-    ("", "Paste a review first: the text box is empty."),
-    (None, "Paste a review first: the text box is empty."),
-    (12345, "The review must be text, not int."),
-    (["a", "b"], "The review must be text, not list."),
-    ("<br /><br />", "Paste a review first: the text box holds line breaks (&lt;br /&gt;) only."),
-    ("x" * 100_001, "The review is 100,001 characters long; reviews up to 100,000 characters are accepted."),
+    # the tab has two boxes: the messages name the one the edits are made from
+    ("", "Paste a review first: the review box is empty."),
+    (None, "Paste a review first: the review box is empty."),
+    (12345, "The review box must be text, not int."),
+    (["a", "b"], "The review box must be text, not list."),
+    ("<br /><br />", "Paste a review first: the review box holds line breaks (&lt;br /&gt;) only."),
+    ("x" * 100_001, "The review box is 100,001 characters long; reviews up to 100,000 characters are accepted."),
 ])
 def test_bad_reviews_reach_the_page_as_messages(monkeypatch, review, message):
     scorer = _Scorer({})

@@ -37,6 +37,10 @@ def test_a_contrast_names_the_box_that_is_empty(monkeypatch):
         explanations.contrast("ck", "A fine film.", "")
     with pytest.raises(DataError, match="^Paste a review first: the review box is empty.$"):
         explanations.contrast("ck", " ", "A fine film.")
+    with pytest.raises(DataError, match="^The edited copy must be text, not int.$"):
+        explanations.contrast("ck", "A fine film.", 5)
+    with pytest.raises(DataError, match="^The edited copy is 100,001 characters long"):
+        explanations.contrast("ck", "A fine film.", "x" * 100_001)
 
 
 def test_a_review_is_passed_on_unchanged():

@@ -47,8 +47,8 @@ def test_the_literal_and_taxonomy_steps_read_the_error_taxonomy():
     assert literal.endswith("- **irony cue**: a positive review with it is misread 2.0 times as often as one "
                             "without; a negative review 0.4 times")
     assert L.pattern(REPORT, L.STEPS[4], "big").endswith(
-        "- **borderline rating (4 or 7 stars)**: misread 14.9% of the time against 5.6% without it (2.68 times as often; "
-        "4,942 test reviews)")
+        "- **borderline rating (4 or 7 stars)**: misread 14.9% of the time against 5.6% without it (2.68 times as "
+        "often; 4,942 test reviews)")
     assert L.pattern(None, L.STEPS[2], "big").startswith("*No robustness report for `big`")
 
 

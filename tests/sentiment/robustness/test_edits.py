@@ -66,8 +66,12 @@ def test_swap_the_clauses_around_the_connective(review, swapped):
     ("Great effects, but (sadly) a dull story.", "(Sadly) a dull story, but great effects.", "(Sadly) a dull story."),
     # an HTML tag's name keeps its case
     ("I loved it but <b>the end</b> was bad.", "<b>the end</b> was bad but I loved it.", "<b>the end</b> was bad."),
+    # ... and the quote or bracket closing what it opened, at the end of the sentence too
+    ('I liked "Up", but the end drags.', 'The end drags, but I liked "Up".', "The end drags."),
+    ('The end drags, but I liked "Up".', 'I liked "Up", but the end drags.', 'I liked "Up".'),
+    ("Great effects (really), but a dull story.", "A dull story, but great effects (really).", "A dull story."),
 ])
-def test_a_clause_takes_its_opening_quote_or_bracket_along(review, swapped, turn):
+def test_a_clause_takes_its_quotes_and_brackets_along(review, swapped, turn):
     assert _texts(review, "swap_clauses") == [swapped]
     assert _texts(review, "drop_concession") == [turn]
 
