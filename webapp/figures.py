@@ -130,7 +130,11 @@ def _legend(axes, chart: Chart) -> None:
 
 
 def figure_png(figure, dpi: int = DPI) -> bytes:
-    """A matplotlib figure as PNG bytes."""
+    """A matplotlib figure as PNG bytes, every text in it drawn as written."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):  # a "$" in a teacher's category name is text, not mathtext (which
+        text.set_parse_math(False)      # fails on "$$x^2$$"); per text: rcParams are shared by all requests
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

@@ -96,3 +96,15 @@ def test_the_robustness_tabs_plots_and_downloads_share_one_description(chart):
     plot = gr.BarPlot(**described.plot_args(COLOURS), render=False)
     assert (plot.x, plot.y, plot.color, plot.color_map, plot.label) == (
         described.x, described.y, described.color, COLOURS, described.title)
+
+
+def test_a_dollar_in_a_name_is_drawn_as_written_not_as_a_formula():
+    # a teacher's category "$$x^2$$": mathtext would read it as a formula, and fail on it
+    frame = pd.DataFrame({"bar": ["turn · $$x^2$$", "turn · $5"], "failure rate (%)": [1.0, 2.0],
+                          "checkpoint": ["$$x^2$$", "$5"]})
+    png = figures.chart_png(frame, CHART, {"$$x^2$$": "#000000", "$5": "#ffffff"})
+    assert png.startswith(b"\x89PNG")
+    figure = figures.bar_figure(frame, CHART, {"$$x^2$$": "#000000", "$5": "#ffffff"})
+    figures.figure_png(figure)
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert labels == ["turn · $$x^2$$", "turn · $5"]
